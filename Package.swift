@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "Switchboard",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "switchboard", targets: ["switchboard"]),
+    .library(name: "JSONRPC", targets: ["JSONRPC"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+  ],
+  targets: [
+    // The JSON-RPC 2.0 engine: JSON, framing, connection, router, OpenRPC. Foundation only.
+    .target(name: "JSONRPC"),
+    // The credential store: GRDB, migrations, AES-GCM sealing, profiles, ledger, idempotency.
+    .target(
+      name: "Vault",
+      dependencies: [
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    // The service: RPC methods, validation, error catalogue, wiring of Vault and Telephony.
+    .target(
+      name: "Switchboard",
+      dependencies: [
+        "JSONRPC",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(
+      name: "switchboard",
+      dependencies: [
+        "Switchboard", "JSONRPC",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+    .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
+    .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSONRPC"]),
+  ]
+)

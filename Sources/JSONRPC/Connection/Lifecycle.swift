@@ -1,0 +1,79 @@
+/// `initialize`: optional LSP-style handshake.
+public enum InitializeMethod: RPCMethod {
+  public struct Params: Decodable, Sendable {
+    public var processId: Int?
+    public var clientInfo: ClientInfo?
+    public struct ClientInfo: Decodable, Sendable {
+      public var name: String
+      public var version: String?
+    }
+  }
+  public typealias Result = JSONValue
+  public static let name = "initialize"
+  public static let summary = "Optional handshake: tells the server who the client is; returns server info and capabilities."
+  public static let description: String? =
+    "Requests work without it. When sent, it must be the first request and is accepted once; `processId` makes the server exit when that process dies. Unknown LSP fields are ignored."
+  public static let params = [
+    ContentDescriptor("processId", .nullable(.integer(minimum: 1)), summary: "The client's pid; the server exits when it dies."),
+    ContentDescriptor(
+      "clientInfo", .object([("name", .string()), ("version", .string())], required: ["name"], open: true)),
+    ContentDescriptor("capabilities", .any(description: "Client capabilities (accepted, currently unused).")),
+    ContentDescriptor("initializationOptions", .any(description: "Accepted, currently unused.")),
+    ContentDescriptor("trace", .string(enumValues: ["off", "messages", "verbose"])),
+  ]
+  public static let result = ContentDescriptor(
+    "InitializeResult",
+    .object(
+      [
+        ("serverInfo", .object([("name", .string()), ("version", .string())], required: ["name", "version"])),
+        ("protocolVersion", .string()),
+        ("capabilities", .object([], open: true)),
+      ], required: ["serverInfo", "capabilities", "protocolVersion"], open: true), required: true)
+  public static let errors = [
+    ErrorDescriptor(code: RPCError.invalidRequestCode, message: "Invalid request: already initialized.")
+  ]
+  public static func scheduling(for params: Params) -> Scheduling { .concurrent }
+}
+
+/// `shutdown`: stop work, then wait for `exit`.
+public enum ShutdownMethod: RPCMethod {
+  public typealias Params = NoParams
+  public typealias Result = NullResult
+  public static let name = "shutdown"
+  public static let summary =
+    "Cancels in-flight requests (they end with -32802), returns null; every later request gets -32600. Send `exit` next."
+  public static let params: [ContentDescriptor] = []
+  public static let result = ContentDescriptor("null", .null, required: true)
+  public static let examples = [MethodExample("shutdown", result: .null)]
+}
+
+/// `rpc.discover`: the OpenRPC document.
+public enum DiscoverMethod: RPCMethod {
+  public typealias Params = NoParams
+  public typealias Result = JSONValue
+  public static let name = "rpc.discover"
+  public static let summary = "Returns the OpenRPC 1.3 document describing every method, generated from the router's definitions."
+  public static let params: [ContentDescriptor] = []
+  public static let result = ContentDescriptor(
+    "OpenRPC", .object([], description: "An OpenRPC document (https://spec.open-rpc.org).", open: true), required: true)
+}
+
+/// The client notifications the connection itself handles, as documented in `rpc.discover`.
+enum ClientNotifications {
+  static let all: [MethodDescriptor] = [
+    MethodDescriptor(
+      name: "initialized", summary: "Notification sent after the `initialize` reply; accepted and ignored.",
+      params: [], result: nil, extensions: ["x-notification": true]),
+    MethodDescriptor(
+      name: "exit",
+      summary:
+        "Notification: end the process (status 0 after `shutdown` or without `initialize`, else 1, as in LSP).",
+      params: [], result: nil, extensions: ["x-notification": true]),
+    MethodDescriptor(
+      name: "$/cancelRequest",
+      summary:
+        "Notification: cancel the request with this id; it ends with -32800. A cancel that arrives before its request is remembered.",
+      params: [ContentDescriptor("id", .oneOf([.string(), .integer(), .number()]), required: true)], result: nil,
+      extensions: ["x-notification": true]),
+  ]
+}

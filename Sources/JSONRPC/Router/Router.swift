@@ -1,0 +1,108 @@
+/// The table of methods a connection dispatches on.
+///
+/// Registration binds an `RPCMethod` type to its handler; the same entries feed
+/// `rpc.discover`. A router is a value: build it, then hand it to a `Connection`.
+public struct Router: Sendable {
+  struct Entry: Sendable {
+    let descriptor: MethodDescriptor
+    let rejectsUnknownParams: Bool
+    let prepare: @Sendable (JSONValue?) throws(RPCError) -> PreparedCall
+  }
+
+  private(set) var entries: [String: Entry] = [:]
+  private(set) var order: [String] = []
+  /// Client notifications the connection understands, documented in `rpc.discover` without a result.
+  private(set) var notificationDescriptors: [MethodDescriptor] = []
+  /// Shared schemas published under `components.schemas`.
+  public private(set) var schemas: [(String, JSONSchema)] = []
+
+  public init() {}
+
+  /// Adds `method`, served by `handler`.
+  public mutating func register<M: RPCMethod>(
+    _ method: M.Type, strictParams: Bool = true,
+    handler: @escaping @Sendable (M.Params, RequestContext) async throws -> M.Result
+  ) {
+    precondition(entries[M.name] == nil, "method \(M.name) registered twice")
+    let decoder = JSONValueDecoder(
+      rejectUnknownKeys: strictParams,
+      allowedTopLevelKeys: M.reportsProgress ? ["workDoneToken", "partialResultToken"] : [])
+    let entry = Entry(descriptor: M.descriptor, rejectsUnknownParams: strictParams) { raw throws(RPCError) in
+      let value: JSONValue
+      switch raw {
+      case nil: value = .object([:])
+      case .array(let items) where items.isEmpty: value = .object([:])
+      case .array: throw RPCError.invalidParams(field: "", reason: "must be an object (params are by-name)")
+      case let raw?: value = raw
+      }
+      var tokens = ProgressTokens()
+      if M.reportsProgress, case .object(let object) = value {
+        tokens = try ProgressTokens(object)
+      }
+      let params: M.Params
+      do throws(ParamsError) {
+        params = try decoder.decode(M.Params.self, from: value)
+      } catch {
+        throw error.rpcError
+      }
+      return PreparedCall(scheduling: M.scheduling(for: params), tokens: tokens) { context in
+        let result = try await handler(params, context)
+        if let raw = result as? JSONValue { return JSONWriter.encode(raw) }
+        return JSONWriter.encode(try JSONValueEncoder().encode(result))
+      }
+    }
+    entries[M.name] = entry
+    order.append(M.name)
+  }
+
+  /// Documents a client notification the connection handles itself.
+  public mutating func documentNotification(_ descriptor: MethodDescriptor) {
+    notificationDescriptors.append(descriptor)
+  }
+
+  /// Publishes a shared schema under `#/components/schemas/<name>`.
+  public mutating func registerSchema(_ name: String, _ schema: JSONSchema) {
+    schemas.append((name, schema))
+  }
+
+  /// The names of every method dispatched on, in registration order.
+  public var methodNames: [String] { order }
+
+  /// Every method descriptor (requests first, then notifications), in registration order.
+  public var descriptors: [MethodDescriptor] {
+    order.compactMap { entries[$0]?.descriptor } + notificationDescriptors
+  }
+
+  func entry(_ name: String) -> Entry? { entries[name] }
+}
+
+/// A request whose params decoded: ready to run once its scheduling allows.
+struct PreparedCall: Sendable {
+  let scheduling: Scheduling
+  let tokens: ProgressTokens
+  /// Runs the handler and returns the encoded result.
+  let run: @Sendable (RequestContext) async throws -> [UInt8]
+}
+
+/// The progress tokens found in a request's params.
+struct ProgressTokens: Sendable {
+  var workDone: ProgressToken?
+  var partialResult: ProgressToken?
+
+  init() {}
+
+  init(_ object: JSONObject) throws(RPCError) {
+    if let raw = object["workDoneToken"] {
+      guard let token = ProgressToken(raw) else {
+        throw RPCError.invalidParams(field: "/workDoneToken", reason: "must be a string or an integer")
+      }
+      workDone = token
+    }
+    if let raw = object["partialResultToken"] {
+      guard let token = ProgressToken(raw) else {
+        throw RPCError.invalidParams(field: "/partialResultToken", reason: "must be a string or an integer")
+      }
+      partialResult = token
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+
+/// The database schema, built by named `DatabaseMigrator` migrations.
+///
+/// `v1`:
+/// ```sql
+/// CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);
+/// CREATE TABLE profiles (name TEXT PRIMARY KEY NOT NULL,
+///   createdAt DATETIME NOT NULL, updatedAt DATETIME NOT NULL);
+/// CREATE TABLE credentials (
+///   profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+///   field TEXT NOT NULL, box BLOB NOT NULL, updatedAt DATETIME NOT NULL,
+///   PRIMARY KEY (profile, field));
+/// CREATE TABLE operations (id INTEGER PRIMARY KEY AUTOINCREMENT,
+///   at DATETIME NOT NULL, profile TEXT NOT NULL, method TEXT NOT NULL,
+///   target TEXT NOT NULL, outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed')),
+///   detail TEXT, numberId TEXT, errorKind TEXT);
+/// CREATE INDEX operations_by_profile ON operations (profile, id);
+/// CREATE TABLE idempotency (profile TEXT NOT NULL, key TEXT NOT NULL,
+///   method TEXT NOT NULL, fingerprint TEXT NOT NULL,
+///   state TEXT NOT NULL CHECK (state IN ('pending', 'completed')),
+///   outcome BLOB, createdAt DATETIME NOT NULL, completedAt DATETIME,
+///   PRIMARY KEY (profile, key));
+/// ```
+/// Dates use GRDB's default text format (`YYYY-MM-DD HH:MM:SS.SSS`, UTC).
+enum Schema {
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.execute(sql: """
+        CREATE TABLE meta (
+          key TEXT PRIMARY KEY NOT NULL,
+          value BLOB NOT NULL
+        );
+        CREATE TABLE profiles (
+          name TEXT PRIMARY KEY NOT NULL,
+          createdAt DATETIME NOT NULL,
+          updatedAt DATETIME NOT NULL
+        );
+        CREATE TABLE credentials (
+          profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+          field TEXT NOT NULL,
+          box BLOB NOT NULL,
+          updatedAt DATETIME NOT NULL,
+          PRIMARY KEY (profile, field)
+        );
+        CREATE TABLE operations (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at DATETIME NOT NULL,
+          profile TEXT NOT NULL,
+          method TEXT NOT NULL,
+          target TEXT NOT NULL,
+          outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed')),
+          detail TEXT,
+          numberId TEXT,
+          errorKind TEXT
+        );
+        CREATE INDEX operations_by_profile ON operations (profile, id);
+        CREATE TABLE idempotency (
+          profile TEXT NOT NULL,
+          key TEXT NOT NULL,
+          method TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'completed')),
+          outcome BLOB,
+          createdAt DATETIME NOT NULL,
+          completedAt DATETIME,
+          PRIMARY KEY (profile, key)
+        );
+        """)
+    }
+    return migrator
+  }
+
+  /// Applies pending migrations. Two processes opening a fresh store at the
+  /// same moment can both see a migration as unapplied; the loser's
+  /// transaction fails and rolls back, so it retries and finds it applied.
+  static func migrate(_ pool: DatabasePool) throws {
+    let migrator = self.migrator
+    var attempt = 0
+    while true {
+      do {
+        try migrator.migrate(pool)
+        return
+      } catch {
+        attempt += 1
+        if attempt >= 5 { throw error }
+        if try pool.read({ try migrator.hasCompletedMigrations($0) }) { return }
+        Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+      }
+    }
+  }
+
+  /// True if the store already holds data sealed with some master key (a key
+  /// check or any credential box), in which case a new key must not be generated.
+  static func holdsSealedData(_ pool: DatabasePool) throws -> Bool {
+    try VaultError.wrapping("inspect the store") {
+      try pool.read { db in
+        try Bool.fetchOne(db, sql: """
+          SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'keyCheck')
+              OR EXISTS (SELECT 1 FROM credentials)
+          """) ?? false
+      }
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import GRDB
+
+/// The credential store: one SQLite database (GRDB `DatabasePool`, WAL) in a
+/// private home folder, credential values sealed with AES-256-GCM under a
+/// master key, plus the profile list, the operations ledger and idempotency
+/// records.
+///
+/// Every method is synchronous, thread-safe and callable from any thread or
+/// task; every write is one SQLite `IMMEDIATE` transaction, and a busy timeout
+/// lets several processes share one home folder.
+///
+/// Key problems (missing, malformed or wrong master key) do not make ``open(home:masterKey:)``
+/// fail: the vault opens locked, credential methods throw
+/// ``VaultError/locked(reason:)``, and everything else (profiles, ledger,
+/// idempotency) keeps working.
+public final class Vault: Sendable {
+  /// The home folder (holds `switchboard.sqlite` and `master.key`).
+  public let home: URL
+  /// `home/switchboard.sqlite`.
+  public let databaseURL: URL
+  /// `home/master.key` (used only with ``MasterKeySource/file``).
+  public let masterKeyURL: URL
+
+  let pool: DatabasePool
+  let keyState: KeyState
+
+  /// File name of the database inside the home folder.
+  public static let databaseFileName = "switchboard.sqlite"
+  /// File name of the master key inside the home folder.
+  public static let masterKeyFileName = "master.key"
+  /// Environment variable naming the home folder.
+  public static let homeEnvironmentVariable = "SWITCHBOARD_HOME"
+  /// How long a write waits for another connection or process before failing.
+  public static let busyTimeout: TimeInterval = 10
+
+  private init(home: URL, pool: DatabasePool, keyState: KeyState) {
+    self.home = home
+    self.databaseURL = home.appendingPathComponent(Self.databaseFileName)
+    self.masterKeyURL = home.appendingPathComponent(Self.masterKeyFileName)
+    self.pool = pool
+    self.keyState = keyState
+  }
+
+  /// Why credential operations are refused, or nil when the vault is unlocked.
+  public var lockReason: LockReason? {
+    if case .locked(let reason) = keyState { return reason }
+    return nil
+  }
+
+  /// The home folder from the environment: `$SWITCHBOARD_HOME`, else
+  /// `$XDG_DATA_HOME/switchboard` (when absolute), else
+  /// `~/.local/share/switchboard` (`$HOME`, else the user's home folder).
+  /// Empty variables count as unset.
+  public static func defaultHome(environment: [String: String]) -> URL {
+    if let value = environment[homeEnvironmentVariable], !value.isEmpty {
+      return URL(fileURLWithPath: value, isDirectory: true)
+    }
+    if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
+      return URL(fileURLWithPath: xdg, isDirectory: true)
+        .appendingPathComponent("switchboard", isDirectory: true)
+    }
+    let userHome: URL
+    if let value = environment["HOME"], !value.isEmpty {
+      userHome = URL(fileURLWithPath: value, isDirectory: true)
+    } else {
+      userHome = FileManager.default.homeDirectoryForCurrentUser
+    }
+    return userHome
+      .appendingPathComponent(".local", isDirectory: true)
+      .appendingPathComponent("share", isDirectory: true)
+      .appendingPathComponent("switchboard", isDirectory: true)
+  }
+
+  /// Opens the vault in ``defaultHome(environment:)`` with
+  /// ``MasterKeySource/init(environment:)``.
+  public static func open(environment: [String: String]) throws -> Vault {
+    try open(home: defaultHome(environment: environment), masterKey: MasterKeySource(environment: environment))
+  }
+
+  /// Opens (creating if needed) the vault in `home`.
+  ///
+  /// Creates the folder with mode 0700 if it does not exist (an existing
+  /// folder's mode is left alone), `switchboard.sqlite` with mode 0600 before
+  /// SQLite opens it (SQLite gives `-wal`/`-shm` the same mode), tightens an
+  /// existing database or `master.key` to 0600, applies migrations and
+  /// resolves the master key.
+  ///
+  /// - Throws: ``VaultError/io(_:)`` if the folder or database cannot be
+  ///   created or opened. Never throws for key problems: check ``lockReason``.
+  public static func open(home: URL, masterKey: MasterKeySource) throws -> Vault {
+    let home = home.standardizedFileURL
+    try FilePermissions.ensurePrivateDirectory(home)
+    let dbPath = home.appendingPathComponent(databaseFileName).path
+    try FilePermissions.ensurePrivateFile(dbPath)
+    FilePermissions.tightenIfExists(dbPath + "-wal")
+    FilePermissions.tightenIfExists(dbPath + "-shm")
+    FilePermissions.tightenIfExists(dbPath + "-journal")
+
+    let pool = try VaultError.wrapping("open the database") { try openPool(path: dbPath) }
+    let keyPath = home.appendingPathComponent(masterKeyFileName).path
+    let keyState = try KeyState.resolve(source: masterKey, keyFilePath: keyPath, pool: pool)
+    return Vault(home: home, pool: pool, keyState: keyState)
+  }
+
+  /// Opens the pool, switches the writer to `synchronous = FULL` (a commit is
+  /// on disk before an upstream call that depends on it, e.g. an idempotency
+  /// key) and migrates. Retries a few times when several processes create
+  /// the same fresh database at once.
+  private static func openPool(path: String) throws -> DatabasePool {
+    var configuration = Configuration()
+    configuration.label = "Switchboard.Vault"
+    configuration.busyMode = .timeout(busyTimeout)
+    configuration.foreignKeysEnabled = true
+    var attempt = 0
+    while true {
+      do {
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.writeWithoutTransaction { db in
+          try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try Schema.migrate(pool)
+        return pool
+      } catch let error as DatabaseError
+        where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && attempt < 5
+      {
+        attempt += 1
+        Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+      }
+    }
+  }
+
+  /// Closes the database connections. Later calls throw ``VaultError/io(_:)``.
+  public func close() throws {
+    try VaultError.wrapping("close the database") { try pool.close() }
+  }
+
+  /// A new random master key as base64 text, suitable for `SWITCHBOARD_MASTER_KEY`.
+  public static func generateMasterKey() -> String {
+    MasterKey.generate().base64
+  }
+
+  // MARK: Internals shared by the extensions
+
+  /// The master key, or `.locked` when the vault is locked.
+  func unlockedKey() throws -> MasterKey {
+    switch keyState {
+    case .unlocked(let key): return key
+    case .locked(let reason): throw VaultError.locked(reason: reason)
+    }
+  }
+
+  /// Runs `body` in one `IMMEDIATE` write transaction, committed if it returns.
+  func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+    try VaultError.wrapping(operation) {
+      try pool.writeWithoutTransaction { db in
+        var result: T?
+        try db.inTransaction(.immediate) {
+          result = try body(db)
+          return .commit
+        }
+        return result!
+      }
+    }
+  }
+
+  /// Runs `body` on a reader (a consistent snapshot).
+  func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+    try VaultError.wrapping(operation) {
+      try pool.read { db in try body(db) }
+    }
+  }
+}

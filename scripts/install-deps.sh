@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine with the Swift toolchain lacks to build and test Switchboard.
+# Idempotent: skips what is already there. Run as root (or with sudo).
+set -euo pipefail
+
+need_apt=()
+for pkg in libsqlite3-dev libcurl4-openssl-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ "${1:-}" = "--test" ]; then
+  command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  missing_py=()
+  python3 -c 'import pytest' 2>/dev/null || missing_py+=(pytest)
+  python3 -c 'import jsonschema' 2>/dev/null || missing_py+=(jsonschema)
+  if [ ${#missing_py[@]} -gt 0 ]; then
+    python3 -m pip install -q "${missing_py[@]}" || python3 -m pip install -q --break-system-packages "${missing_py[@]}"
+  fi
+fi

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: Swift unit tests, then end-to-end tests that spawn the built binary
+# (Python, against a fake Vapi/Twilio server on 127.0.0.1). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh --test
+
+echo "== swift build"
+swift build --product switchboard
+echo "== swift test"
+swift test
+
+echo "== end-to-end tests (pytest)"
+export SWITCHBOARD_BIN="$PWD/.build/debug/switchboard"
+python3 -m pytest -q -p no:cacheprovider tests/fake_upstream tests/e2e
