@@ -17,6 +17,8 @@ let package = Package(
   targets: [
     // The JSON-RPC 2.0 engine: JSON, framing, connection, router, OpenRPC. Foundation only.
     .target(name: "JSONRPC"),
+    // HTTP to Vapi and Twilio over URLSession: retry policy, error mapping, wire models.
+    .target(name: "Telephony"),
     // The credential store: GRDB, migrations, AES-GCM sealing, profiles, ledger, idempotency.
     .target(
       name: "Vault",
@@ -29,19 +31,20 @@ let package = Package(
     .target(
       name: "Switchboard",
       dependencies: [
-        "JSONRPC",
+        "JSONRPC", "Telephony", "Vault",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .executableTarget(
       name: "switchboard",
       dependencies: [
-        "Switchboard", "JSONRPC",
+        "Switchboard", "JSONRPC", "Vault",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+    .testTarget(name: "TelephonyTests", dependencies: ["Telephony"]),
     .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSONRPC"]),
   ]

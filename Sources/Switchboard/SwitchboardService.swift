@@ -1,27 +1,83 @@
 import Foundation
 import JSONRPC
 import Logging
+import Synchronization
+import Telephony
+import Vault
 
 /// The service behind the RPC methods: configuration and the parts methods share.
+///
+/// The store is opened on first use (so `ping` and `rpc.discover` answer without touching disk)
+/// and a failure to open it is reported by each method that needs it, not by crashing.
 public final class SwitchboardService: Sendable {
   public let environment: [String: String]
   let logger: Logger
+  private let vaultState = Mutex<Result<Vault, VaultError>?>(nil)
+  private let upstreamState = Mutex<UpstreamConfiguration?>(nil)
+  /// Idempotency keys being worked on by this process (profile + key).
+  let idempotencyInProgress = Mutex<Set<String>>([])
 
   public init(environment: [String: String], logger: Logger) {
     self.environment = environment
     self.logger = logger
   }
 
+  /// Base URLs and the shared HTTP transport, made on first use.
+  var upstream: UpstreamConfiguration {
+    upstreamState.withLock { state in
+      if let state { return state }
+      let logger = self.logger
+      let made = UpstreamConfiguration(environment: environment) { event in
+        let status = event.status.map(String.init) ?? (event.failure ?? "no reply")
+        let retry = event.retryDelay.map { ", retrying in \($0)" } ?? ""
+        logger.debug(
+          "HTTP \(event.provider.rawValue) \(event.method) \(event.pathTemplate) -> \(status) (attempt \(event.attempt), \(event.duration)\(retry))")
+      }
+      state = made
+      return made
+    }
+  }
+
   /// Whether the test-only methods (`test/*`) are served (`SWITCHBOARD_TEST_HOOKS=1`).
   var testHooksEnabled: Bool { environment["SWITCHBOARD_TEST_HOOKS"] == "1" }
-}
 
-extension SwitchboardService {
+  /// The credential store, opened on first use.
+  func vault() throws(VaultError) -> Vault {
+    let result = vaultState.withLock { state -> Result<Vault, VaultError> in
+      if let state { return state }
+      let opened: Result<Vault, VaultError>
+      do {
+        opened = .success(try Vault.open(environment: environment))
+      } catch let error as VaultError {
+        opened = .failure(error)
+      } catch {
+        opened = .failure(.io("open failed"))
+      }
+      if case .success(let vault) = opened, let reason = vault.lockReason {
+        logger.warning("The credential store is locked", metadata: ["reason": "\(reason.rawValue)"])
+      }
+      if case .failure(let error) = opened {
+        logger.error("The credential store could not be opened", metadata: ["error": "\(error)"])
+      } else {
+        state = opened
+      }
+      return opened
+    }
+    return try result.get()
+  }
+
   /// Capabilities advertised in the `initialize` result.
   public var capabilities: JSONObject {
     ["switchboard": ["profiles": true, "idempotencyKeys": true, "partialResults": true]]
   }
 
-  /// Releases resources (closes the store) before the process exits.
-  public func close() {}
+  /// Closes the store (called before the process exits).
+  public func close() {
+    let vault = vaultState.withLock { state -> Vault? in
+      defer { state = nil }
+      if case .success(let vault)? = state { return vault }
+      return nil
+    }
+    do { try vault?.close() } catch { logger.error("Closing the credential store failed") }
+  }
 }

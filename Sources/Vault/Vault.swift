@@ -132,6 +132,11 @@ public final class Vault: Sendable {
 
   /// Closes the database connections. Later calls throw ``VaultError/io(_:)``.
   public func close() throws {
+    // Fold the WAL back into the database first: GRDB closes the writer before the readers, and a
+    // read-only connection closing last cannot checkpoint, which would leave every change in -wal.
+    try VaultError.wrapping("checkpoint the database") {
+      try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+    }
     try VaultError.wrapping("close the database") { try pool.close() }
   }
 

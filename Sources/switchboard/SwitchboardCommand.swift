@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Switchboard
 
 /// The `switchboard` executable.
@@ -12,7 +13,24 @@ struct SwitchboardCommand: AsyncParsableCommand {
       or LSP Content-Length framing). See protocol.md for every method.
       """,
     version: SwitchboardVersion.current,
-    subcommands: [Serve.self],
+    subcommands: [Serve.self, CredentialsCommand.self],
     defaultSubcommand: Serve.self
   )
+
+  /// Runs the command line, turning service failures into one stderr line and an exit status.
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch let error as CLIError {
+      FileHandle.standardError.write(Data("switchboard: \(error.message)\n".utf8))
+      Foundation.exit(error.exitCode)
+    } catch {
+      exit(withError: error)
+    }
+  }
 }

@@ -36,3 +36,34 @@ def spawn(home):
 @pytest.fixture
 def sb(spawn):
     return spawn()
+
+
+@pytest.fixture
+def fake(tmp_path):
+    """A fake Vapi + Twilio server on 127.0.0.1 (tests/fake_upstream), logging every exchange."""
+    from fake_upstream import FakeUpstream
+
+    server = FakeUpstream(log_path=str(tmp_path / "fake-upstream.log"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def upstream_env(fake):
+    """Environment pointing switchboard at the fake, with fast retries."""
+    return {
+        "SWITCHBOARD_VAPI_BASE_URL": fake.base_url,
+        "SWITCHBOARD_TWILIO_BASE_URL": fake.base_url,
+        "SWITCHBOARD_HTTP_BACKOFF_MS": "20",
+        "SWITCHBOARD_HTTP_TIMEOUT_MS": "5000",
+    }
+
+
+@pytest.fixture
+def connected(spawn, fake, upstream_env):
+    """A switchboard process pointed at the fake, holding the fake's credentials in `default`."""
+    sb = spawn(env=upstream_env)
+    sb.call("setCredentials", {"vapiPrivateKey": fake.vapi_key, "twilioAccountSid": fake.account_sid,
+                               "twilioAuthToken": fake.auth_token, "transferPhoneNumber": "+14155550100"})
+    return sb

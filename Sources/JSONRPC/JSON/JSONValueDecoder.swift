@@ -2,9 +2,12 @@
 public struct ParamsError: Error, Sendable, Equatable {
   public var pointer: String
   public var reason: String
-  public init(pointer: String, reason: String) {
+  /// A message to use instead of the generated one (for wording a product has promised its users).
+  public var message: String?
+  public init(pointer: String, reason: String, message: String? = nil) {
     self.pointer = pointer
     self.reason = reason
+    self.message = message
   }
 }
 

@@ -72,5 +72,9 @@ extension RPCError: RPCErrorConvertible {
 }
 
 extension ParamsError: RPCErrorConvertible {
-  public var rpcError: RPCError { .invalidParams(field: pointer, reason: reason) }
+  public var rpcError: RPCError {
+    var error = RPCError.invalidParams(field: pointer, reason: reason)
+    if let message { error.message = message }
+    return error
+  }
 }

@@ -106,3 +106,13 @@ struct ProgressTokens: Sendable {
     }
   }
 }
+
+extension Router {
+  /// Calls a method in-process, with the same params validation as over the wire (for command-line front ends and tests).
+  public func call(_ method: String, params: JSONValue = .object([:])) async throws -> JSONValue {
+    guard let entry = entry(method) else { throw RPCError.methodNotFound(method) }
+    let prepared = try entry.prepare(params)
+    let bytes = try await prepared.run(.detached(method: method))
+    return try JSONParser.parse(bytes)
+  }
+}

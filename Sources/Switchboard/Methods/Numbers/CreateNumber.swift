@@ -1,0 +1,113 @@
+import Foundation
+import JSONRPC
+import Telephony
+
+/// `createNumber`: a free Vapi number in a US area code, with a fallback destination.
+enum CreateNumber: ServiceMethod {
+  struct Params: Decodable, Sendable {
+    var profile: ProfileName?
+    var areaCode: String
+    var name: String?
+    var fallbackNumber: String?
+    var idempotencyKey: String?
+
+    enum CodingKeys: String, CodingKey { case profile, areaCode, name, fallbackNumber, idempotencyKey }
+
+    init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
+      guard c.contains(.areaCode), let code = try? c.decode(String.self, forKey: .areaCode), Formats.isAreaCode(code) else {
+        throw CreateNumber.invalidAreaCode
+      }
+      areaCode = code
+      name = try c.decodeIfPresent(String.self, forKey: .name)
+      fallbackNumber = try c.decodeIfPresent(String.self, forKey: .fallbackNumber)
+      idempotencyKey = try c.decodeIfPresent(String.self, forKey: .idempotencyKey)
+      if let name, !NumberName.isValid(name) {
+        throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: NumberName.reason)
+      }
+      if let fallbackNumber, !Formats.isE164(fallbackNumber) {
+        throw DecodingError.dataCorruptedError(forKey: .fallbackNumber, in: c, debugDescription: Formats.e164Reason)
+      }
+      if let idempotencyKey, !IdempotencyKey.isValid(idempotencyKey) {
+        throw DecodingError.dataCorruptedError(forKey: .idempotencyKey, in: c, debugDescription: "must be 1-255 printable characters")
+      }
+    }
+  }
+
+  /// The seed's message, as -32602 naming `/areaCode`.
+  static let invalidAreaCode = ParamsError(
+    pointer: "/areaCode", reason: "must be exactly 3 digits", message: "Valid 3-digit area code is required")
+
+  typealias Result = Number
+  static let name = "createNumber"
+  static let summary = "Creates a free Vapi number in a US area code, falling back to `fallbackNumber` or the profile's transfer number."
+  static let description: String? =
+    "Sends `{provider: \"vapi\", numberDesiredAreaCode, name?, fallbackDestination?: {type: \"number\", number}}`. Without `fallbackNumber` and without a stored transfer number the number has no fallback destination. A new number may be `activating` for a few minutes."
+  static let params = [
+    ProfileParams.descriptor,
+    ContentDescriptor("areaCode", .string(description: "US area code, 3 digits.", pattern: "^[0-9]{3}$"), required: true),
+    ContentDescriptor("name", NumberName.schema),
+    ContentDescriptor("fallbackNumber", .string(description: "Fallback destination, E.164; default: the transfer number.", pattern: "^\\+[1-9][0-9]{1,14}$")),
+    ContentDescriptor("idempotencyKey", IdempotencyKey.schema),
+  ]
+  static let result = ContentDescriptor("Number", .ref("Number"), required: true)
+  static let errors = [
+    ErrorDescriptor(
+      code: RPCError.invalidParamsCode, message: "Valid 3-digit area code is required",
+      data: ["field": "/areaCode", "reason": "must be exactly 3 digits"])
+  ] + Errors.descriptors(
+    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
+    .upstreamOutcomeUnknown, .conflict, .vaultLocked, .vaultCorrupt, .vaultUnavailable)
+  static let examples = [
+    MethodExample("create in 415", params: ["areaCode": "415", "name": "Sales", "idempotencyKey": "new-415-a"], result: Number.vapiExample)
+  ]
+
+  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+
+  static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
+    let credentials = try service.credentials(params.profile.orDefault)
+    let vapi = try service.vapiClient(credentials)
+    let fallback = params.fallbackNumber ?? credentials.transferNumber
+    var fingerprint: JSONObject = ["areaCode": .string(params.areaCode)]
+    if let name = params.name { fingerprint["name"] = .string(name) }
+    if let fallbackNumber = params.fallbackNumber { fingerprint["fallbackNumber"] = .string(fallbackNumber) }
+    let change = AccountChange(
+      service: service, profile: credentials.profile, method: name, target: params.areaCode,
+      idempotencyKey: params.idempotencyKey, fingerprint: StoredOutcome.fingerprint(name, fingerprint))
+    let areaCode = params.areaCode
+    let wantedName = params.name
+    return try await change.run(
+      reconcile: { since in
+        // Numbers this key may have bought: Vapi numbers for this area code (and name) created around
+        // the attempt. Those created after it began come first (oldest first), then earlier ones
+        // (nearest first): a minute of slack covers clock skew with Vapi without preferring a
+        // number someone else bought just before.
+        let earliest = since.addingTimeInterval(-60)
+        let candidates = try await vapi.listPhoneNumbers().compactMap { number -> (VapiPhoneNumber, Date)? in
+          guard number.provider == "vapi", number.numberDesiredAreaCode == areaCode,
+            wantedName == nil || number.name == wantedName, let created = ISO8601.date(number.createdAt),
+            created >= earliest
+          else { return nil }
+          return (number, created)
+        }
+        return candidates.sorted { a, b in
+          let (aAfter, bAfter) = (a.1 >= since, b.1 >= since)
+          if aAfter != bAfter { return aAfter }
+          return aAfter ? a.1 < b.1 : a.1 > b.1
+        }.map(\.0)
+      },
+      perform: {
+        try Task.checkCancellation()
+        return try await vapi.createPhoneNumber(.vapi(areaCode: areaCode, name: wantedName, fallbackNumber: fallback))
+      })
+  }
+}
+
+/// Parses the ISO-8601 timestamps Vapi sends (with or without fractional seconds).
+enum ISO8601 {
+  static func date(_ text: String) -> Date? {
+    (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+      ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+  }
+}

@@ -1,0 +1,147 @@
+import JSONRPC
+import Synchronization
+import Telephony
+
+/// `listTwilio`: the voice-capable numbers of the Twilio account, each marked imported or not.
+enum ListTwilio: ServiceMethod {
+  struct Params: Decodable, Sendable {
+    var profile: ProfileName?
+    var includeNonVoice: Bool?
+  }
+  struct Result: Encodable, Sendable {
+    var numbers: [TwilioNumber]
+    var count: Int
+    /// False when no Vapi key is stored, so `imported` could not be checked.
+    var vapiChecked: Bool
+  }
+  static let name = "listTwilio"
+  static let summary =
+    "Lists every number of the Twilio account (all pages), voice-capable only unless `includeNonVoice`, each with `imported` and `vapiId` from the Vapi list."
+  static let description: String? =
+    "Needs the Twilio credentials; the Vapi list is fetched at the same time when a Vapi key is stored (else `vapiChecked` is false and every `imported` is false). With `partialResultToken` each page is streamed as `$/progress` and the final result carries `numbers: []` and the total `count`."
+  static let params = [
+    ProfileParams.descriptor,
+    ContentDescriptor("includeNonVoice", .boolean(description: "Also list numbers without voice capability (default false).")),
+  ]
+  static let reportsProgress = true
+  static let result = ContentDescriptor(
+    "TwilioNumbers",
+    .object(
+      [("numbers", .array(.ref("TwilioNumber"))), ("count", .integer(minimum: 0)), ("vapiChecked", .boolean())],
+      required: ["numbers", "count", "vapiChecked"]), required: true)
+  static let errors = Errors.descriptors(
+    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited, .vaultLocked,
+    .vaultCorrupt, .vaultUnavailable)
+  static let examples = [
+    MethodExample(
+      "voice numbers",
+      result: [
+        "numbers": [
+          ["sid": "PN0123456789abcdef0123456789abcdef", "phoneNumber": "+14155550100", "friendlyName": "(415) 555-0100",
+            "capabilities": ["voice": true, "sms": true, "mms": false, "fax": false], "imported": true,
+            "vapiId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10"],
+          ["sid": "PNfedcba9876543210fedcba9876543210", "phoneNumber": "+14155550101", "friendlyName": "Support",
+            "capabilities": ["voice": true, "sms": false, "mms": false, "fax": false], "imported": false],
+        ], "count": 2, "vapiChecked": true,
+      ])
+  ]
+  static let extensions: JSONObject = ["x-cancellable": true]
+
+  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+
+  static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
+    let credentials = try service.credentials(params.profile.orDefault)
+    let twilio = try service.twilioClient(credentials)
+    let vapi = credentials.hasVapi ? try service.vapiClient(credentials) : nil
+    let includeNonVoice = params.includeNonVoice ?? false
+    context.beginProgress(title: "Listing Twilio numbers", percentage: 0)
+
+    // The Vapi list (for `imported`) is fetched alongside; Twilio pages stream as partial results
+    // as soon as that index is known, earlier pages are held until then.
+    let stream = PartialPageStream(context: context, includeNonVoice: includeNonVoice)
+    let vapiTask = Task { () throws -> [String: String] in
+      let index = ImportedIndex.byNumber(try await vapi?.listPhoneNumbers() ?? [])
+      try stream.indexReady(index)
+      return index
+    }
+    let twilioNumbers: [TwilioIncomingNumber]
+    do {
+      twilioNumbers = try await withTaskCancellationHandler {
+        try await twilio.listIncomingPhoneNumbers { page, progress in
+          context.reportProgress(message: "\(progress.itemsSoFar) Twilio numbers")
+          try stream.page(page)
+        }
+      } onCancel: {
+        vapiTask.cancel()
+      }
+    } catch {
+      vapiTask.cancel()
+      throw error
+    }
+    let index = try await withTaskCancellationHandler { try await vapiTask.value } onCancel: { vapiTask.cancel() }
+    let numbers = twilioNumbers.filter { includeNonVoice || $0.capabilities.voice }
+      .map { TwilioNumber($0, vapiId: index[$0.phoneNumber]) }
+    context.endProgress(message: "\(numbers.count) numbers")
+    return Result(numbers: context.wantsPartialResults ? [] : numbers, count: numbers.count, vapiChecked: vapi != nil)
+  }
+}
+
+extension TwilioNumber {
+  init(_ twilio: TwilioIncomingNumber, vapiId: String?) {
+    sid = twilio.sid
+    phoneNumber = twilio.phoneNumber
+    friendlyName = twilio.friendlyName
+    capabilities = Capabilities(
+      voice: twilio.capabilities.voice, sms: twilio.capabilities.sms, mms: twilio.capabilities.mms,
+      fax: twilio.capabilities.fax)
+    imported = vapiId != nil
+    self.vapiId = vapiId
+  }
+}
+
+/// Streams Twilio pages as partial results once the Vapi index is known, holding earlier pages until then.
+final class PartialPageStream: Sendable {
+  private struct State {
+    var index: [String: String]?
+    var held: [[TwilioIncomingNumber]] = []
+  }
+  private let state = Mutex(State())
+  private let context: RequestContext
+  private let includeNonVoice: Bool
+
+  init(context: RequestContext, includeNonVoice: Bool) {
+    self.context = context
+    self.includeNonVoice = includeNonVoice
+  }
+
+  func page(_ page: [TwilioIncomingNumber]) throws {
+    guard context.wantsPartialResults else { return }
+    let kept = page.filter { includeNonVoice || $0.capabilities.voice }
+    try state.withLock { state in
+      if let index = state.index { try send(kept, index) } else { state.held.append(kept) }
+    }
+  }
+
+  func indexReady(_ index: [String: String]) throws {
+    try state.withLock { state in
+      state.index = index
+      for page in state.held { try send(page, index) }
+      state.held = []
+    }
+  }
+
+  private func send(_ page: [TwilioIncomingNumber], _ index: [String: String]) throws {
+    if !page.isEmpty { try context.sendPartialResult(page.map { TwilioNumber($0, vapiId: index[$0.phoneNumber]) }) }
+  }
+}
+
+/// The number → Vapi id index used for `imported`.
+enum ImportedIndex {
+  /// E.164 number → Vapi id.
+  static func byNumber(_ numbers: [VapiPhoneNumber]) -> [String: String] {
+    var index: [String: String] = [:]
+    index.reserveCapacity(numbers.count)
+    for number in numbers { if let e164 = number.number { index[e164] = number.id } }
+    return index
+  }
+}

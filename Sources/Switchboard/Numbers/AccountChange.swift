@@ -1,0 +1,149 @@
+import Foundation
+import JSONRPC
+import Telephony
+import Vault
+
+/// Runs one call that changes the upstream account (import, create, …) under an optional
+/// idempotency key, and records it in the operations ledger.
+///
+/// The key is stored before the upstream call and its outcome after it, so the same key again,
+/// even after a crash or a restart, returns the first outcome instead of buying twice. A key whose
+/// earlier attempt never finished (a crash, or a reply lost in transit) is reconciled against the
+/// Vapi list before anything is sent again.
+struct AccountChange: Sendable {
+  let service: SwitchboardService
+  let profile: String
+  let method: String
+  /// What the change is about (a phone number, an area code, an id), for the ledger.
+  var target: String
+  let idempotencyKey: String?
+  /// The params that define the operation; the same key with other params is refused.
+  let fingerprint: String
+
+  /// Lists what an earlier attempt may have created upstream, best match first.
+  typealias Reconcile = @Sendable (_ since: Date) async throws -> [VapiPhoneNumber]
+
+  func run(reconcile: Reconcile, perform: @Sendable () async throws -> VapiPhoneNumber) async throws -> Number {
+    let vault = try service.vault()
+    guard let key = idempotencyKey else {
+      return try await attempt(vault: vault, key: nil, perform: perform)
+    }
+    let slot = profile + "\u{0}" + key
+    let claimed = service.idempotencyInProgress.withLock { $0.insert(slot).inserted }
+    guard claimed else {
+      throw DomainError(
+        .conflict, "A request with this idempotencyKey is still in progress.",
+        data: ["resource": "idempotencyKey", "reason": "inProgress"])
+    }
+    defer { _ = service.idempotencyInProgress.withLock { $0.remove(slot) } }
+
+    switch try vault.beginIdempotent(profile: profile, key: key, method: method, fingerprint: fingerprint) {
+    case .mismatch:
+      throw RPCError.invalidParams(field: "/idempotencyKey", reason: "was already used with different params")
+    case .completed(let outcome):
+      return try StoredOutcome.replay(outcome)
+    case .pending(let since):
+      // An earlier attempt never recorded its outcome: find out whether it reached upstream.
+      // Numbers another operation of this profile already accounts for are not ours.
+      let claimed = Set(try vault.operations(profile: profile, limit: Vault.maximumOperationsLimit).compactMap(\.numberId))
+      if let found = try await reconcile(since).first(where: { !claimed.contains($0.id) }) {
+        let number = Number(found)
+        try record(vault, .succeeded, number: number, error: nil)
+        try vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.success(number))
+        return number
+      }
+      return try await attempt(vault: vault, key: key, perform: perform)
+    case .started:
+      return try await attempt(vault: vault, key: key, perform: perform)
+    }
+  }
+
+  private func attempt(vault: Vault, key: String?, perform: @Sendable () async throws -> VapiPhoneNumber) async throws
+    -> Number
+  {
+    do {
+      let number = Number(try await perform())
+      try record(vault, .succeeded, number: number, error: nil)
+      if let key { try vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.success(number)) }
+      return number
+    } catch {
+      let rpc = (error as? any RPCErrorConvertible)?.rpcError
+      try? record(vault, .failed, number: nil, error: error)
+      if let key {
+        switch StoredOutcome.disposition(of: error) {
+        case .store: _ = try? vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.failure(rpc ?? .internalError))
+        case .release: _ = try? vault.releaseIdempotent(profile: profile, key: key)
+        case .keepPending: break
+        }
+      }
+      throw error
+    }
+  }
+
+  private func record(_ vault: Vault, _ outcome: OperationOutcome, number: Number?, error: (any Error)?) throws {
+    var kind: String? = nil
+    var detail: String? = nil
+    if let error {
+      if error is CancellationError {
+        kind = "cancelled"
+        detail = "Cancelled by the client."
+      } else if let rpc = (error as? any RPCErrorConvertible)?.rpcError {
+        kind = rpc.data?["kind"]?.stringValue ?? "rpc.\(rpc.code)"
+        detail = rpc.message
+      } else {
+        kind = "internal"
+      }
+    }
+    try vault.recordOperation(
+      NewOperation(
+        profile: profile, method: method, target: number?.number ?? target, outcome: outcome, detail: detail,
+        numberId: number?.id, errorKind: kind))
+  }
+}
+
+/// How an outcome is kept under its idempotency key.
+enum StoredOutcome {
+  enum Disposition { case store, release, keepPending }
+
+  /// Upstream answered (success or a deterministic refusal): store it. Nothing was done (auth,
+  /// rate limit, no connection): release the key so a retry runs. The request may have been
+  /// processed (reply lost, cancelled mid-call): keep it pending for reconciliation.
+  static func disposition(of error: any Error) -> Disposition {
+    if error is CancellationError { return .keepPending }
+    if let upstream = error as? UpstreamError {
+      switch upstream.kind {
+      case .rejected, .conflict, .notFound: return .store
+      case .outcomeUnknown: return .keepPending
+      case .unauthorized, .rateLimited, .unavailable: return .release
+      }
+    }
+    if let domain = error as? DomainError, domain.kind == .conflict || domain.kind == .notFound { return .store }
+    return .release
+  }
+
+  static func success(_ number: Number) throws -> Data {
+    Data(JSONWriter.encode(["result": try JSONValueEncoder().encode(number)]))
+  }
+
+  static func failure(_ error: RPCError) -> Data {
+    Data(JSONWriter.encode(["error": error.json]))
+  }
+
+  /// The stored result, or the stored error thrown again.
+  static func replay(_ data: Data) throws -> Number {
+    let value = try JSONParser.parse(data)
+    if let result = value["result"] {
+      return try JSONValueDecoder(rejectUnknownKeys: false).decode(Number.self, from: result)
+    }
+    guard let error = value["error"], case .number(let codeToken)? = error["code"], let code = Int(codeToken) else {
+      throw RPCError.internalError
+    }
+    throw RPCError(code: code, message: error["message"]?.stringValue ?? "", data: error["data"])
+  }
+
+  /// A canonical text of the params that define an operation.
+  static func fingerprint(_ method: String, _ params: JSONObject) -> String {
+    let sorted = JSONObject(params.members.sorted { $0.key < $1.key })
+    return method + " " + String(decoding: JSONWriter.encode(.object(sorted)), as: UTF8.self)
+  }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Timeouts, retry budget and connection limits for every upstream call.
+///
+/// On Linux, URLSession's only timer is an idle timer ("no byte received for N whole seconds",
+/// sub-second values are truncated) and there is no separate connect timeout. `HTTPTransport`
+/// therefore uses `connectTimeout` (rounded up to whole seconds) as the idle/time-to-first-byte
+/// bound for retried reads, `requestTimeout` as the idle bound for mutations, and enforces
+/// `requestTimeout` itself as a hard per-attempt deadline.
+public struct HTTPPolicy: Sendable, Equatable {
+  /// Bound on establishing a connection (on Linux: on any silence) for reads. Default 10 s.
+  public var connectTimeout: Duration
+  /// Hard limit on one attempt, from sending to the last byte of the body. Default 30 s.
+  public var requestTimeout: Duration
+  /// Further attempts after the first, when a retry is allowed. Default 3.
+  public var maxRetries: Int
+  /// First backoff step; step n is `min(backoffCap, backoffBase * 2^(n-1))`, full jitter. Default 250 ms.
+  public var backoffBase: Duration
+  /// Largest backoff between attempts. Default 8 s.
+  public var backoffCap: Duration
+  /// A `Retry-After` longer than this is not waited for: the error is returned at once. Default 30 s.
+  public var maxRetryAfter: Duration
+  /// Connections kept per upstream host. Default 32.
+  public var httpMaximumConnectionsPerHost: Int
+
+  /// Creates a policy; every argument has the documented default.
+  public init(
+    connectTimeout: Duration = .seconds(10),
+    requestTimeout: Duration = .seconds(30),
+    maxRetries: Int = 3,
+    backoffBase: Duration = .milliseconds(250),
+    backoffCap: Duration = .seconds(8),
+    maxRetryAfter: Duration = .seconds(30),
+    httpMaximumConnectionsPerHost: Int = 32
+  ) {
+    self.connectTimeout = connectTimeout
+    self.requestTimeout = requestTimeout
+    self.maxRetries = max(0, maxRetries)
+    self.backoffBase = backoffBase
+    self.backoffCap = backoffCap
+    self.maxRetryAfter = maxRetryAfter
+    self.httpMaximumConnectionsPerHost = max(1, httpMaximumConnectionsPerHost)
+  }
+
+  /// The defaults, overridden by the optional variables `SWITCHBOARD_HTTP_TIMEOUT_MS`,
+  /// `SWITCHBOARD_HTTP_CONNECT_TIMEOUT_MS`, `SWITCHBOARD_HTTP_MAX_RETRIES` and
+  /// `SWITCHBOARD_HTTP_BACKOFF_MS`. Values that are not non-negative integers are ignored.
+  public static func fromEnvironment(_ env: [String: String]) -> HTTPPolicy {
+    var policy = HTTPPolicy()
+    func int(_ name: String) -> Int? {
+      guard let raw = env[name]?.trimmingCharacters(in: .whitespaces), let value = Int(raw), value >= 0 else {
+        return nil
+      }
+      return value
+    }
+    if let ms = int("SWITCHBOARD_HTTP_TIMEOUT_MS"), ms > 0 { policy.requestTimeout = .milliseconds(ms) }
+    if let ms = int("SWITCHBOARD_HTTP_CONNECT_TIMEOUT_MS"), ms > 0 { policy.connectTimeout = .milliseconds(ms) }
+    if let n = int("SWITCHBOARD_HTTP_MAX_RETRIES") { policy.maxRetries = min(n, 10) }
+    if let ms = int("SWITCHBOARD_HTTP_BACKOFF_MS") { policy.backoffBase = .milliseconds(ms) }
+    return policy
+  }
+}
+
+extension Duration {
+  /// The duration in (fractional) seconds.
+  var seconds: Double {
+    let (s, atto) = components
+    return Double(s) + Double(atto) / 1e18
+  }
+
+  /// The duration in whole milliseconds, rounded up.
+  var wholeMilliseconds: Int {
+    Int((seconds * 1000).rounded(.up))
+  }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// The Vapi phone-number API (`/phone-number`, `/v2/phone-number`).
+public struct VapiClient: Sendable {
+  /// `https://api.vapi.ai`.
+  public static let defaultBaseURL = URL(string: "https://api.vapi.ai")!
+  /// Items requested per page (Vapi's maximum).
+  public static let pageSize = 1000
+  /// A listing stops with an error after this many pages (10 million numbers).
+  public static let maxPages = 10_000
+
+  private let baseURL: URL
+  private let headers: [String: String]
+  private let transport: HTTPTransport
+  private let redactor: Redactor
+
+  /// A client for the account of `apiKey` (a private key). `redactor` should know `apiKey`;
+  /// when nil, one is made from `apiKey`.
+  public init(
+    baseURL: URL = VapiClient.defaultBaseURL, apiKey: String, transport: HTTPTransport, redactor: Redactor? = nil,
+    version: String = "0"
+  ) {
+    self.baseURL = baseURL
+    self.transport = transport
+    self.redactor = redactor ?? Redactor(vapiKey: apiKey)
+    self.headers = [
+      "Authorization": "Bearer \(apiKey)",
+      "Accept": "application/json",
+      "User-Agent": "switchboard/\(version)",
+    ]
+  }
+
+  /// Every number in the account, newest first, walking `/v2/phone-number` pages of 1000 past any
+  /// cap. From page 2 on the set is pinned with `createdAtLe` = the newest `createdAt` of page 1,
+  /// so numbers created during the walk do not shift pages; items are deduplicated by id.
+  /// `onPage` receives each page's new items; cancellation is checked between pages.
+  public func listPhoneNumbers(
+    onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void = { _, _ in }
+  ) async throws -> [VapiPhoneNumber] {
+    var all: [VapiPhoneNumber] = []
+    var seen = Set<String>()
+    var pin: String?
+    var page = 1
+    while true {
+      try Task.checkCancellation()
+      var query: [(String, String)] = [
+        ("limit", String(Self.pageSize)), ("page", String(page)), ("sortOrder", "DESC"), ("sortBy", "createdAt"),
+      ]
+      if let pin { query.append(("createdAtLe", pin)) }
+      let result = try await send(
+        .get, "/v2/phone-number", template: "/v2/phone-number", query: query, as: VapiPhoneNumberPage.self)
+      if page == 1 { pin = result.results.first?.createdAt }
+
+      var fresh: [VapiPhoneNumber] = []
+      fresh.reserveCapacity(result.results.count)
+      for item in result.results where seen.insert(item.id).inserted {
+        fresh.append(item)
+      }
+      all.append(contentsOf: fresh)
+      try await onPage(fresh, PageProgress(page: page, itemsSoFar: all.count, totalItems: result.metadata?.totalItems))
+
+      let meta = result.metadata
+      let more: Bool
+      if let hasNext = meta?.hasNextPage {
+        more = hasNext
+      } else if let current = meta?.currentPage, let total = meta?.totalPages {
+        more = current < total
+      } else {
+        more = result.results.count >= Self.pageSize
+      }
+      // A page with nothing new means the server is not advancing: stop rather than loop.
+      if !more || result.results.isEmpty || fresh.isEmpty { return all }
+      if page >= Self.maxPages {
+        throw UpstreamError(provider: .vapi, kind: .unavailable, reason: "pagination did not end")
+      }
+      page += 1
+    }
+  }
+
+  /// `GET /phone-number/{id}`.
+  public func getPhoneNumber(id: String) async throws -> VapiPhoneNumber {
+    try await send(.get, "/phone-number/" + URLBuilding.encode(id), template: "/phone-number/{id}", as: VapiPhoneNumber.self)
+  }
+
+  /// `POST /phone-number` (never retried once it may have reached Vapi).
+  public func createPhoneNumber(_ body: VapiCreateBody) async throws -> VapiPhoneNumber {
+    try await send(.post, "/phone-number", template: "/phone-number", body: body.encoded(), as: VapiPhoneNumber.self)
+  }
+
+  /// `PATCH /phone-number/{id}`.
+  public func updatePhoneNumber(id: String, _ body: VapiUpdateBody) async throws -> VapiPhoneNumber {
+    try await send(
+      .patch, "/phone-number/" + URLBuilding.encode(id), template: "/phone-number/{id}", body: body.encoded(),
+      as: VapiPhoneNumber.self)
+  }
+
+  /// `DELETE /phone-number/{id}`: releases the number; returns the deleted object.
+  public func deletePhoneNumber(id: String) async throws -> VapiPhoneNumber {
+    try await send(.delete, "/phone-number/" + URLBuilding.encode(id), template: "/phone-number/{id}", as: VapiPhoneNumber.self)
+  }
+
+  /// `GET /phone-number?limit=1`: succeeds when the key is a valid private key for this region;
+  /// a refused key throws `UpstreamError` with kind `.unauthorized`.
+  public func checkCredentials() async throws {
+    _ = try await send(.get, "/phone-number", template: "/phone-number", query: [("limit", "1")], as: [IgnoredJSON].self)
+  }
+
+  private func send<T: Decodable & Sendable>(
+    _ method: HTTPMethod, _ path: String, template: String, query: [(String, String)] = [], body: Data? = nil,
+    as type: T.Type
+  ) async throws -> T {
+    guard let url = URLBuilding.url(baseURL, path: path, query: query) else {
+      throw UpstreamError(provider: .vapi, kind: .unavailable, reason: "invalid URL")
+    }
+    var headers = self.headers
+    if body != nil { headers["Content-Type"] = "application/json" }
+    let request = HTTPRequest(method: method, url: url, headers: headers, body: body, pathTemplate: template)
+    return try await transport.send(request, provider: .vapi, redactor: redactor) { data in
+      try JSONDecoder().decode(T.self, from: data)
+    }
+  }
+}

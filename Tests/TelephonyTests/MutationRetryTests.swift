@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+
+@testable import Telephony
+
+/// POST/PATCH/DELETE are never repeated once they may have reached the server.
+final class MutationRetryTests: XCTestCase {
+  private let create = VapiCreateBody.vapi(areaCode: "415", name: "Sales", fallbackNumber: nil)
+
+  func testPostResetIsOutcomeUnknownAndSentOnce() async throws {
+    let server = try TestHTTPServer { _, _ in .reset }
+    defer { server.stop() }
+    let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
+    XCTAssertEqual(e?.kind, .outcomeUnknown)
+    XCTAssertNotNil(e?.reason)
+    XCTAssertEqual(server.requestCount, 1)
+  }
+
+  func testPostLostReplyIsOutcomeUnknownAndSentOnce() async throws {
+    let server = try TestHTTPServer { _, _ in .close }
+    defer { server.stop() }
+    let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
+    XCTAssertEqual(e?.kind, .outcomeUnknown)
+    XCTAssertEqual(server.requestCount, 1)
+  }
+
+  func testPostTruncatedReplyIsOutcomeUnknownAndSentOnce() async throws {
+    let server = try TestHTTPServer { _, _ in .truncated }
+    defer { server.stop() }
+    let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
+    XCTAssertEqual(e?.kind, .outcomeUnknown)
+    XCTAssertEqual(server.requestCount, 1)
+  }
+
+  /// libcurl silently re-sends a request when a *reused* keep-alive connection closes without a
+  /// reply. Mutations must therefore never travel on a reused connection.
+  func testPostAfterKeepAliveGetIsNotResentByCurl() async throws {
+    let server = try TestHTTPServer { req, _ in
+      req.method == "GET" ? .json(200, Fixture.vapiNumberJSON(id: "warm")) : .close
+    }
+    defer { server.stop() }
+    let client = Fixture.vapi(server)
+    _ = try await client.getPhoneNumber(id: "warm")
+    _ = try await client.getPhoneNumber(id: "warm")
+    let start = ContinuousClock.now
+    let e = await expectUpstreamError { try await client.createPhoneNumber(self.create) }
+    XCTAssertEqual(e?.kind, .outcomeUnknown)
+    XCTAssertEqual(server.requests.filter { $0.method == "POST" }.count, 1)
+    // One pooled connection for both GETs, one fresh connection for the POST, and no third one
+    // (on a pooled connection curl opens another to re-send, stalling until the idle timeout).
+    XCTAssertEqual(server.connectionCount, 2)
+    XCTAssertLessThan(ContinuousClock.now - start, .seconds(2))
+    XCTAssertEqual(server.requests.last?.headers["connection"], "close")
+  }
+
+  func testPostGarbage2xxIsOutcomeUnknownAndSentOnce() async throws {
+    let server = try TestHTTPServer { _, _ in .respond(status: 201, headers: [:], body: Data("{\"id\":".utf8)) }
+    defer { server.stop() }
+    let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
+    XCTAssertEqual(e?.kind, .outcomeUnknown)
+    XCTAssertEqual(e?.status, 201)
+    XCTAssertEqual(e?.reason, "invalid response body")
+    XCTAssertEqual(server.requestCount, 1)
+  }
+
+  func testPost500IsRejectedAndNotRetried() async throws {
+    let server = try TestHTTPServer { _, _ in .json(500, #"{"message":"Internal server error","statusCode":500}"#) }
+    defer { server.stop() }
+    let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
+    XCTAssertEqual(e?.kind, .rejected)
+    XCTAssertEqual(e?.status, 500)
+    XCTAssertEqual(e?.summary, "Vapi API error: 500 - Internal server error")
+    XCTAssertEqual(server.requestCount, 1)
+  }
+
+  func testPost504IsOutcomeUnknown() async throws {
+    let server = try TestHTTPServer { _, _ in .respond(status: 504, headers: [:], body: Data()) }
+    defer { server.stop() }
+    let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
+    XCTAssertEqual(e?.kind, .outcomeUnknown)
+    XCTAssertEqual(e?.status, 504)
+    XCTAssertEqual(server.requestCount, 1)
+  }
+
+  func testPost429IsRetriedThenSucceeds() async throws {
+    let server = try TestHTTPServer { _, i in
+      i == 0 ? .json(429, "{}", headers: ["Retry-After": "0"]) : .json(201, Fixture.vapiNumberJSON(id: "new"))
+    }
+    defer { server.stop() }
+    let n = try await Fixture.vapi(server).createPhoneNumber(create)
+    XCTAssertEqual(n.id, "new")
+    let r = server.requests
+    XCTAssertEqual(r.count, 2)
+    XCTAssertEqual(r[0].body, r[1].body)
+  }
+
+  func testPostToRefusedPortIsRetriedAndUnavailable() async throws {
+    let port = TestHTTPServer.closedPort()
+    let events = Box<[HTTPEvent]>([])
+    let transport = HTTPTransport(policy: Fixture.policy(maxRetries: 2)) { e in events.update { $0.append(e) } }
+    let client = VapiClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, apiKey: Fixture.vapiKey, transport: transport)
+    let e = await expectUpstreamError { try await client.createPhoneNumber(self.create) }
+    XCTAssertEqual(e?.kind, .unavailable, "nothing was sent: not an unknown outcome")
+    XCTAssertEqual(e?.reason, "cannot connect")
+    XCTAssertEqual(events.value.count, 3, "connection refused proves nothing was sent, so it is retried")
+  }
+
+  func testPostHangingPastDeadlineIsOutcomeUnknown() async throws {
+    let server = try TestHTTPServer { _, _ in .hang }
+    defer { server.stop() }
+    let client = Fixture.vapi(server, policy: Fixture.policy(timeout: .milliseconds(300)))
+    let e = await expectUpstreamError { try await client.createPhoneNumber(self.create) }
+    XCTAssertEqual(e?.kind, .outcomeUnknown)
+    XCTAssertEqual(e?.reason, "timed out")
+    XCTAssertEqual(server.requestCount, 1)
+  }
+
+  func testPatchAndDeleteResetAreOutcomeUnknownAndSentOnce() async throws {
+    let server = try TestHTTPServer { _, _ in .reset }
+    defer { server.stop() }
+    let client = Fixture.vapi(server)
+    let e1 = await expectUpstreamError { try await client.updatePhoneNumber(id: "a", VapiUpdateBody(name: .value("x"))) }
+    let e2 = await expectUpstreamError { try await client.deletePhoneNumber(id: "a") }
+    XCTAssertEqual(e1?.kind, .outcomeUnknown)
+    XCTAssertEqual(e2?.kind, .outcomeUnknown)
+    XCTAssertEqual(server.requests.map(\.method), ["PATCH", "DELETE"])
+  }
+}

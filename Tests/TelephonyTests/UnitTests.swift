@@ -1,0 +1,122 @@
+import Foundation
+import XCTest
+
+@testable import Telephony
+
+final class RedactorTests: XCTestCase {
+  func testMasksConfiguredSecretsAndSIDs() {
+    let r = Redactor(vapiKey: Fixture.vapiKey, accountSid: Fixture.accountSid, authToken: Fixture.authToken)
+    XCTAssertEqual(r.redact("key \(Fixture.vapiKey)!"), "key [redacted]!")
+    XCTAssertEqual(r.redact("/Accounts/\(Fixture.accountSid)/x"), "/Accounts/AC…beef/x")
+    XCTAssertEqual(r.redact("/Accounts/\(Fixture.accountSid.lowercased().replacingOccurrences(of: "ac", with: "AC", options: .anchored))/"), "/Accounts/AC…beef/")
+    XCTAssertEqual(r.redact("token=\(Fixture.authToken)"), "token=[redacted]")
+    let basic = Data("\(Fixture.accountSid):\(Fixture.authToken)".utf8).base64EncodedString()
+    XCTAssertEqual(r.redact("echo \(basic)"), "echo [redacted]")
+  }
+
+  func testMasksUnknownSIDsButNotLongerWords() {
+    let other = "AC" + String(repeating: "1", count: 28) + "9999"
+    let key = "SK" + String(repeating: "a", count: 28) + "0001"
+    XCTAssertEqual(Redactor.none.redact("sub \(other) and \(key)."), "sub AC…9999 and SK…0001.")
+    XCTAssertEqual(Redactor.none.redact("x\(other)"), "x\(other)")
+    XCTAssertEqual(Redactor.none.redact("no secrets here"), "no secrets here")
+  }
+
+  func testShortSecretsIgnored() {
+    XCTAssertEqual(Redactor(secrets: ["a", ""]).redact("a banana"), "a banana")
+  }
+}
+
+final class RetryPolicyTests: XCTestCase {
+  func testRequestedDelayForms() {
+    func delay(_ headers: [String: String], now: Date = Date()) -> Duration? {
+      RetryPolicy.requestedDelay(header: { name in headers.first { $0.key.lowercased() == name.lowercased() }?.value }, now: now)
+    }
+    XCTAssertEqual(delay(["Retry-After": "3"]), .seconds(3))
+    XCTAssertEqual(delay(["Retry-After": "0"]), .zero)
+    XCTAssertEqual(delay(["retry-after-ms": "1500", "Retry-After": "9"]), .milliseconds(1500))
+    XCTAssertNil(delay([:]))
+    XCTAssertNil(delay(["Retry-After": "soon"]))
+    let now = Date(timeIntervalSince1970: 784_111_767)  // Sun, 06 Nov 1994 08:49:27 GMT
+    XCTAssertEqual(delay(["Retry-After": "Sun, 06 Nov 1994 08:49:37 GMT"], now: now), .seconds(10))
+    XCTAssertEqual(delay(["Retry-After": "Sun, 06 Nov 1994 08:49:17 GMT"], now: now), .zero)
+  }
+
+  func testBackoffIsBoundedFullJitter() {
+    let policy = HTTPPolicy(backoffBase: .milliseconds(100), backoffCap: .milliseconds(300))
+    for failures in 1...8 {
+      let ceiling: Duration = failures == 1 ? .milliseconds(100) : failures == 2 ? .milliseconds(200) : .milliseconds(300)
+      for _ in 0..<50 {
+        let d = RetryPolicy.backoff(afterFailures: failures, policy: policy)
+        XCTAssertGreaterThanOrEqual(d, .zero)
+        XCTAssertLessThanOrEqual(d, ceiling)
+      }
+    }
+  }
+
+  func testStatusMapping() {
+    XCTAssertEqual(RetryPolicy.kind(status: 401, method: .get, retryAfterMs: nil), .unauthorized)
+    XCTAssertEqual(RetryPolicy.kind(status: 403, method: .post, retryAfterMs: nil), .unauthorized)
+    XCTAssertEqual(RetryPolicy.kind(status: 404, method: .delete, retryAfterMs: nil), .notFound)
+    XCTAssertEqual(RetryPolicy.kind(status: 409, method: .post, retryAfterMs: nil), .conflict)
+    XCTAssertEqual(RetryPolicy.kind(status: 429, method: .post, retryAfterMs: 5), .rateLimited(retryAfterMs: 5))
+    XCTAssertEqual(RetryPolicy.kind(status: 500, method: .get, retryAfterMs: nil), .unavailable)
+    XCTAssertEqual(RetryPolicy.kind(status: 500, method: .post, retryAfterMs: nil), .rejected)
+    XCTAssertEqual(RetryPolicy.kind(status: 503, method: .patch, retryAfterMs: nil), .rejected)
+    XCTAssertEqual(RetryPolicy.kind(status: 502, method: .post, retryAfterMs: nil), .outcomeUnknown)
+    XCTAssertEqual(RetryPolicy.kind(status: 408, method: .get, retryAfterMs: nil), .unavailable)
+    XCTAssertEqual(RetryPolicy.kind(status: 408, method: .post, retryAfterMs: nil), .rejected)
+    XCTAssertEqual(RetryPolicy.kind(status: 400, method: .get, retryAfterMs: nil), .rejected)
+    XCTAssertTrue(RetryPolicy.isRetriable(status: 429, method: .post))
+    XCTAssertFalse(RetryPolicy.isRetriable(status: 500, method: .post))
+    XCTAssertTrue(RetryPolicy.isRetriable(status: 500, method: .get))
+    XCTAssertFalse(RetryPolicy.isRetriable(status: 404, method: .get))
+  }
+
+  func testNetworkFailureClassification() {
+    XCTAssertEqual(RetryPolicy.classify(URLError(.cannotConnectToHost)), .notSent(reason: "cannot connect"))
+    XCTAssertEqual(RetryPolicy.classify(URLError(.cannotFindHost)), .notSent(reason: "DNS lookup failed"))
+    XCTAssertEqual(RetryPolicy.classify(URLError(.timedOut)), .maybeSent(reason: "timed out"))
+    XCTAssertEqual(RetryPolicy.classify(URLError(.networkConnectionLost)), .maybeSent(reason: "connection reset or lost"))
+    XCTAssertEqual(RetryPolicy.classify(URLError(.badServerResponse)), .maybeSent(reason: "no valid response"))
+    XCTAssertEqual(RetryPolicy.classify(URLError(.unknown)), .maybeSent(reason: "network error"))
+    XCTAssertEqual(RetryPolicy.classify(TransportTimeout()), .maybeSent(reason: "timed out"))
+    XCTAssertEqual(RetryPolicy.classify(URLError(.badURL)), .fatal(reason: "invalid URL"))
+  }
+}
+
+final class PolicyAndErrorTests: XCTestCase {
+  func testDefaults() {
+    let p = HTTPPolicy()
+    XCTAssertEqual(p.connectTimeout, .seconds(10))
+    XCTAssertEqual(p.requestTimeout, .seconds(30))
+    XCTAssertEqual(p.maxRetries, 3)
+    XCTAssertEqual(p.backoffBase, .milliseconds(250))
+    XCTAssertEqual(p.backoffCap, .seconds(8))
+    XCTAssertEqual(p.maxRetryAfter, .seconds(30))
+    XCTAssertEqual(p.httpMaximumConnectionsPerHost, 32)
+  }
+
+  func testFromEnvironment() {
+    let p = HTTPPolicy.fromEnvironment([
+      "SWITCHBOARD_HTTP_TIMEOUT_MS": "1500", "SWITCHBOARD_HTTP_CONNECT_TIMEOUT_MS": "200",
+      "SWITCHBOARD_HTTP_MAX_RETRIES": "0", "SWITCHBOARD_HTTP_BACKOFF_MS": "10",
+    ])
+    XCTAssertEqual(p.requestTimeout, .milliseconds(1500))
+    XCTAssertEqual(p.connectTimeout, .milliseconds(200))
+    XCTAssertEqual(p.maxRetries, 0)
+    XCTAssertEqual(p.backoffBase, .milliseconds(10))
+    XCTAssertEqual(HTTPPolicy.fromEnvironment(["SWITCHBOARD_HTTP_MAX_RETRIES": "lots", "SWITCHBOARD_HTTP_TIMEOUT_MS": "-5"]), HTTPPolicy())
+  }
+
+  func testSummaries() {
+    XCTAssertEqual(
+      UpstreamError(provider: .vapi, kind: .rejected, status: 400, upstreamMessage: "property areaCode should not exist").summary,
+      "Vapi API error: 400 - property areaCode should not exist")
+    XCTAssertEqual(UpstreamError(provider: .vapi, kind: .unavailable, reason: "timed out").summary, "Vapi API error: timed out")
+    XCTAssertEqual(
+      UpstreamError(provider: .twilio, kind: .outcomeUnknown, reason: "connection reset or lost").summary,
+      "Twilio API error: connection reset or lost (the request may have been processed)")
+    XCTAssertEqual(UpstreamError(provider: .vapi, kind: .rateLimited(retryAfterMs: nil), status: 429).summary, "Vapi API error: 429 - rate limited")
+  }
+}
