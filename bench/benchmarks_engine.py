@@ -15,6 +15,7 @@ import time
 
 from harness import (Context, Proc, Result, benchmark, correlation, fmt, fmt_int, fmt_mib, meets_cell,
                      ns_to_ms, ns_to_us, now_ns, own_cpu_seconds, percentile, ping_batch, summarize,
+                     system_busy_seconds,
                      PAGE)
 
 SECTION = "Engine"
@@ -137,7 +138,7 @@ def pipelined_run(proc: Proc, payload: bytes, n: int) -> dict:
         proc.send(payload)
 
     chunks, count, fd = [], 0, proc.out_fd
-    server_cpu0, own_cpu0 = proc.cpu_seconds(), own_cpu_seconds()
+    server_cpu0, own_cpu0, busy0 = proc.cpu_seconds(), own_cpu_seconds(), system_busy_seconds()
     thread = threading.Thread(target=writer, daemon=True)
     with gc_paused():
         thread.start()
@@ -153,6 +154,7 @@ def pipelined_run(proc: Proc, payload: bytes, n: int) -> dict:
     return {
         "n": n, "elapsed_ns": elapsed_ns, "rps": n / (elapsed_ns / 1e9),
         "server_cpu_s": proc.cpu_seconds() - server_cpu0, "harness_cpu_s": own_cpu_seconds() - own_cpu0,
+        "machine_busy_s": system_busy_seconds() - busy0,
         "chunks": chunks, "reads": len(chunks), "bytes_read": sum(map(len, chunks)),
     }
 
@@ -215,14 +217,17 @@ def file_to_null_once(ctx: Context, request_file, stdout=subprocess.DEVNULL) -> 
     """`switchboard < file > /dev/null`: Popen → exit, including start-up and exit."""
     home = ctx.new_home()
     with open(request_file, "rb") as fin, open(home.with_suffix(".stderr"), "wb") as err:
+        busy0, own0 = system_busy_seconds(), own_cpu_seconds()
         t0 = now_ns()
         p = Proc.start([str(ctx.binary)], env=ctx.env(home), stdin=fin, stdout=stdout, stderr=err)
         code = p.wait_blocking()
         t1 = now_ns()
+        busy, own = system_busy_seconds() - busy0, own_cpu_seconds() - own0
     if code != 0:
         raise AssertionError(f"switchboard exited {code}: {home.with_suffix('.stderr').read_text()[-2000:]}")
     ru = p.rusage
-    return {"elapsed_ns": t1 - t0, "server_cpu_s": ru.ru_utime + ru.ru_stime, "maxrss_kib": ru.ru_maxrss}
+    return {"elapsed_ns": t1 - t0, "server_cpu_s": ru.ru_utime + ru.ru_stime, "maxrss_kib": ru.ru_maxrss,
+            "harness_cpu_s": own, "machine_busy_s": busy}
 
 
 @benchmark(BENCHMARKS, "throughput", "Pipelined throughput")
@@ -290,19 +295,23 @@ def throughput(ctx: Context) -> Result:
     def us_per_req(rs, key):
         return percentile([x[key] / x.get("n", n) * 1e6 for x in rs], 50)
 
-    nproc = len(os.sched_getaffinity(0))
     def per_read(rs):
         return fmt_int(percentile([x["bytes_read"] / x["reads"] for x in rs], 50))
 
-    r.table(["Mode", "Server CPU (cores busy)", "Harness CPU (cores busy)", "Server CPU µs / request",
-             "Harness bytes per read"], [
-        ["pipelined", fmt(cores(piped, "server_cpu_s")), fmt(cores(piped, "harness_cpu_s")),
+    def other(rs):  # CPU used by the rest of the machine while the run was timed
+        return percentile([max(0.0, x["machine_busy_s"] - x["server_cpu_s"] - x["harness_cpu_s"])
+                           / (x["elapsed_ns"] / 1e9) for x in rs], 50)
+
+    nproc = len(os.sched_getaffinity(0))
+    r.table(["Mode", "Server CPU (cores busy)", "Harness CPU (cores busy)", "Other processes (cores busy)",
+             "Server CPU µs / request", "Harness bytes per read"], [
+        ["pipelined", fmt(cores(piped, "server_cpu_s")), fmt(cores(piped, "harness_cpu_s")), fmt(other(piped)),
          fmt(us_per_req(piped, "server_cpu_s")), per_read(piped)],
-        ["pipe-to-file", fmt(cores(to_null, "server_cpu_s")), "0 (not involved)",
-         fmt(percentile([x["server_cpu_s"] / n * 1e6 for x in to_null], 50)), "—"],
+        ["pipe-to-file", fmt(cores(to_null, "server_cpu_s")), fmt(cores(to_null, "harness_cpu_s")) + " (waiting)",
+         fmt(other(to_null)), fmt(percentile([x["server_cpu_s"] / n * 1e6 for x in to_null], 50)), "—"],
         ["line-echo ceiling", fmt(cores(echo, "server_cpu_s")) + " (grep)", fmt(cores(echo, "harness_cpu_s")),
-         "—", per_read(echo)],
-    ], title=f"Where the CPU went (medians; this machine has {nproc} CPUs)")
+         fmt(other(echo)), "—", per_read(echo)],
+    ], title=f"Where the CPU went (medians; this machine has {nproc} CPUs; server and other CPU have 10 ms resolution)")
 
     r.table(["Run", "Pipelined req/s", "Server CPU s", "VmHWM MiB", "Pipe-to-file req/s", "Server CPU s",
              "ru_maxrss MiB", "Line echo req/s"],
@@ -312,6 +321,10 @@ def throughput(ctx: Context) -> Result:
             title="Every run (in the order measured)")
 
     busy = cores(piped, "server_cpu_s") + cores(piped, "harness_cpu_s")
+    disturbed = max(other(piped), other(to_null))
+    if disturbed > 0.15:
+        r.note(f"⚠️ Other processes kept up to {disturbed:.2f} CPUs busy during the timed runs (median): "
+               "these figures are disturbed by other load on the machine; rerun on an idle machine.")
     order = percentile([x["out_of_order"] for x in piped], 50)
     r.note(f"All {n:,} ids came back exactly once in every run (replies out of sequence: median "
            f"{order:,.0f} per run; the file run: {file_check['out_of_order']:,}).")

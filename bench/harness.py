@@ -308,6 +308,38 @@ def own_cpu_seconds() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
+def system_busy_seconds() -> float:
+    """CPU seconds spent busy by the whole machine (all CPUs, all processes), from /proc/stat.
+    Busy minus the server's and the harness's own CPU = interference from other processes."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)   # idle + iowait
+    return (sum(fields[:8]) - idle) / CLK_TCK                   # guest time is already in user
+
+
+def background_cores(window: float = 1.0) -> float:
+    """How many CPUs the rest of the machine keeps busy, averaged over `window` seconds."""
+    busy0, own0, t0 = system_busy_seconds(), own_cpu_seconds(), time.monotonic()
+    time.sleep(window)
+    elapsed = time.monotonic() - t0
+    return max(0.0, system_busy_seconds() - busy0 - (own_cpu_seconds() - own0)) / elapsed
+
+
+def wait_for_quiet(max_wait: float, threshold: float = 0.1, quiet_windows: int = 3,
+                   log: Callable[[str], None] = print) -> float:
+    """Waits (up to `max_wait` s) until other processes use < `threshold` CPUs for
+    `quiet_windows` consecutive 1 s windows. Returns the last measured background load."""
+    deadline, streak, load = time.monotonic() + max_wait, 0, background_cores()
+    while True:
+        streak = streak + 1 if load < threshold else 0
+        if streak >= quiet_windows:
+            return load
+        if time.monotonic() >= deadline:
+            log(f"machine still busy ({load:.2f} CPUs used by other processes); measuring anyway")
+            return load
+        load = background_cores()
+
+
 class RssSampler:
     """Samples VmRSS of a pid every `interval` seconds in a background thread."""
 

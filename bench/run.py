@@ -21,7 +21,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from harness import DEFAULT_BINARY, ROOT, Context, Result, machine_facts, meets_cell  # noqa: E402
+from harness import (DEFAULT_BINARY, ROOT, Context, Result, background_cores, machine_facts,  # noqa: E402
+                     meets_cell, wait_for_quiet)
 
 # Sections always shown, in this order; a placeholder is written when no module provides one.
 PLACEHOLDER_SECTIONS = ["Engine", "Vault", "Numbers"]
@@ -117,7 +118,9 @@ def render(doc: dict, registered_sections: list[str]) -> str:
         ["CPU model", m["cpu_model"] or "unknown"],
         ["Memory", f"{m['mem_total_gib']} GiB"],
         ["Kernel", m["kernel"]],
-        ["Load average at start (1 min)", f"{m['loadavg_at_start']:.2f}"],
+        ["Load average (1 min) at start / end", f"{m['loadavg_at_start']:.2f} / {m.get('loadavg_at_end', float('nan')):.2f}"],
+        ["CPUs used by other processes at start / end (1 s samples)",
+         f"{m.get('background_cpus_at_start', float('nan')):.2f} / {m.get('background_cpus_at_end', float('nan')):.2f}"],
         ["Swift", m["swift_version"]],
         ["Binary", f"`{os.path.relpath(m['binary'], ROOT) if m['binary'].startswith(str(ROOT)) else m['binary']}`, "
                    f"{m['binary_size_bytes'] / 1024 / 1024:.1f} MiB, built {m['binary_mtime_utc']}"],
@@ -193,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="machine-readable results (default: bench/out/results.json)")
     parser.add_argument("--fresh", action="store_true",
                         help="with --only: do not carry over earlier results of the other benchmarks")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="first wait up to SECONDS for other processes to leave the CPUs idle")
     parser.add_argument("--list", action="store_true", help="list the registered benchmarks and exit")
     args = parser.parse_args(argv)
 
@@ -220,7 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     json_path.parent.mkdir(parents=True, exist_ok=True)
 
     ctx = Context(binary=binary, quick=args.quick, out_dir=json_path.parent)
+    if args.wait_idle > 0:
+        print(f"waiting up to {args.wait_idle:g} s for an idle machine…", flush=True)
+        wait_for_quiet(args.wait_idle)
     machine = machine_facts(binary)
+    machine["background_cpus_at_start"] = round(background_cores(), 2)
     print(f"switchboard benchmarks: {binary} ({'quick' if args.quick else 'full'} mode), "
           f"{machine['nproc']} CPUs, {machine['cpu_model']}", flush=True)
     entries = []
@@ -237,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    FAILED: {entry['error']}\n{entry['traceback']}", file=sys.stderr, flush=True)
     finally:
         ctx.cleanup()
+
+    machine["loadavg_at_end"] = os.getloadavg()[0]
+    machine["background_cpus_at_end"] = round(background_cores(), 2)
 
     # With --only, keep the earlier figures of the benchmarks not re-run (unless --fresh).
     if args.only and not args.fresh and json_path.exists():

@@ -80,6 +80,18 @@ public struct TwilioClient: Sendable {
       .get, url, template: "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json", as: TwilioIncomingNumber.self)
   }
 
+  /// The account's number with exactly this E.164 `phoneNumber`
+  /// (`GET …/IncomingPhoneNumbers.json?PhoneNumber=…`), or nil when the account has none.
+  public func findIncomingPhoneNumber(phoneNumber: String) async throws -> TwilioIncomingNumber? {
+    guard
+      let url = URLBuilding.url(
+        baseURL, path: accountPath + "/IncomingPhoneNumbers.json", query: [("PhoneNumber", phoneNumber), ("PageSize", "50")])
+    else { throw UpstreamError(provider: .twilio, kind: .unavailable, reason: "invalid URL") }
+    let page = try await send(
+      .get, url, template: "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json", as: TwilioIncomingNumberPage.self)
+    return page.numbers.first { $0.phoneNumber == phoneNumber }
+  }
+
   /// `GET /2010-04-01/Accounts/{sid}.json` (the body's `auth_token` is never decoded).
   public func fetchAccount() async throws -> TwilioAccount {
     guard let url = URLBuilding.url(baseURL, path: accountPath + ".json")
@@ -121,8 +133,12 @@ public struct TwilioClient: Sendable {
     async throws -> T
   {
     let request = HTTPRequest(method: method, url: url, headers: headers, pathTemplate: template)
-    return try await transport.send(request, provider: .twilio, redactor: redactor) { data in
-      try JSONDecoder().decode(T.self, from: data)
+    do {
+      return try await transport.send(request, provider: .twilio, redactor: redactor) { data in
+        try JSONDecoder().decode(T.self, from: data)
+      }
+    } catch let error as UpstreamError {
+      throw error.notFoundOnlyForOneResource(template)
     }
   }
 }

@@ -90,3 +90,15 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
     }
   }
 }
+
+extension UpstreamError {
+  /// A 404 means "no such resource" only on a path that names one resource (`{id}`, `{Sid}`);
+  /// on a collection path it means the endpoint is wrong (a bad base URL or region), so it is
+  /// reported as a plain refusal instead of a missing number.
+  func notFoundOnlyForOneResource(_ pathTemplate: String) -> UpstreamError {
+    guard kind == .notFound, !pathTemplate.contains("{id}"), !pathTemplate.contains("{Sid}") else { return self }
+    var error = self
+    error.kind = .rejected
+    return error
+  }
+}

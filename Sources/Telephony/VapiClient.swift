@@ -115,8 +115,12 @@ public struct VapiClient: Sendable {
     var headers = self.headers
     if body != nil { headers["Content-Type"] = "application/json" }
     let request = HTTPRequest(method: method, url: url, headers: headers, body: body, pathTemplate: template)
-    return try await transport.send(request, provider: .vapi, redactor: redactor) { data in
-      try JSONDecoder().decode(T.self, from: data)
+    do {
+      return try await transport.send(request, provider: .vapi, redactor: redactor) { data in
+        try JSONDecoder().decode(T.self, from: data)
+      }
+    } catch let error as UpstreamError {
+      throw error.notFoundOnlyForOneResource(template)
     }
   }
 }

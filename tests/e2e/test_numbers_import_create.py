@@ -99,11 +99,12 @@ def test_import_by_phone_number(connected, fake):
     n1 = call(connected, "importNumber", {"phoneNumber": first["phone_number"]})
     n2 = call(connected, "importNumber", {"phoneNumber": second["phone_number"], "name": "Support"})
     p1, p2 = posts(fake)
-    assert p1["json"] == twilio_body(fake, first["phone_number"], None)
+    # the number is looked up in the Twilio account, whose friendly name is reused when no name is given
+    assert p1["json"] == twilio_body(fake, first["phone_number"], first["friendly_name"])
     assert p2["json"] == twilio_body(fake, second["phone_number"], "Support")
-    assert "name" not in n1 and n2["name"] == "Support"
-    # importing by number needs no Twilio lookup
-    assert fake.requests(provider="twilio") == []
+    assert n1["name"] == first["friendly_name"] and n2["name"] == "Support"
+    lookups = fake.requests(provider="twilio")
+    assert [r["query"].get("PhoneNumber") for r in lookups] == [first["phone_number"], second["phone_number"]]
     state = vapi_by_id(fake)
     assert n1 == expected_number(state[n1["id"]]) and n2 == expected_number(state[n2["id"]])
 
@@ -186,19 +187,21 @@ def test_import_unknown_sid_is_not_found(connected, fake):
 def test_import_number_not_in_twilio_account_fails(connected, fake):
     fake.seed(twilio=5)
     err = error_of(connected, "importNumber", {"phoneNumber": "+19995550123"})
-    assert err["code"] in (1003, 1007), err
-    assert err["data"]["kind"] in ("upstream.error", "notFound")
-    assert len(vapi_by_id(fake)) == 0
+    assert err["code"] == 1007, err
+    assert err["data"]["kind"] == "notFound" and err["data"]["resource"] == "twilioNumber"
+    assert posts(fake) == [] and len(vapi_by_id(fake)) == 0
 
 
-def test_import_wrong_twilio_credentials_rejected_by_vapi(connected, fake):
-    """Vapi itself refuses the Twilio credentials (400): upstream.error, with no secret in the message."""
+def test_import_with_refused_twilio_credentials_posts_nothing(connected, fake):
+    """A suspended Twilio account refuses the lookup (401): upstream.unauthorized from Twilio, and
+    nothing is posted to Vapi; no secret in the error."""
     fake.seed(twilio=5)
     target = voice_numbers(fake)[0]
     fake.configure(accountStatus="suspended")
     err = error_of(connected, "importNumber", {"phoneNumber": target["phone_number"]})
-    assert err["code"] == 1003 and err["data"]["kind"] == "upstream.error"
-    assert err["message"].startswith("Vapi API error: 400 - ")
+    assert err["code"] == 1002 and err["data"]["kind"] == "upstream.unauthorized"
+    assert err["data"]["provider"] == "twilio"
+    assert posts(fake) == []
     assert fake.auth_token not in str(err) and fake.account_sid not in str(err)
 
 

@@ -335,8 +335,9 @@ public final class Connection: Sendable {
       } catch {
         outcome = .failure(error)
       }
-      scheduler.release(ticket)
       complete(key: key, id: id, method: method, outcome: outcome, progress: progress, sink: sink)
+      // Released after the reply is queued, so requests ordered on a key also answer in order.
+      scheduler.release(ticket)
       done?.signal()
     }
     state.withLock { state in

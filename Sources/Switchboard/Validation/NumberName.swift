@@ -25,6 +25,8 @@ enum IdempotencyKey {
     description: "Makes the call safe to retry: the same key returns the first outcome (even after a crash or restart) and never buys twice.",
     minLength: 1, maxLength: 255)
 
+  static let reason = "must be 1-255 printable characters"
+
   static func isValid(_ key: String) -> Bool {
     !key.isEmpty && key.utf8.count <= 255 && key.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
   }

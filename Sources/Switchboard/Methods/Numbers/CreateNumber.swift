@@ -20,18 +20,9 @@ enum CreateNumber: ServiceMethod {
         throw CreateNumber.invalidAreaCode
       }
       areaCode = code
-      name = try c.decodeIfPresent(String.self, forKey: .name)
-      fallbackNumber = try c.decodeIfPresent(String.self, forKey: .fallbackNumber)
-      idempotencyKey = try c.decodeIfPresent(String.self, forKey: .idempotencyKey)
-      if let name, !NumberName.isValid(name) {
-        throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: NumberName.reason)
-      }
-      if let fallbackNumber, !Formats.isE164(fallbackNumber) {
-        throw DecodingError.dataCorruptedError(forKey: .fallbackNumber, in: c, debugDescription: Formats.e164Reason)
-      }
-      if let idempotencyKey, !IdempotencyKey.isValid(idempotencyKey) {
-        throw DecodingError.dataCorruptedError(forKey: .idempotencyKey, in: c, debugDescription: "must be 1-255 printable characters")
-      }
+      name = try c.decodeIfPresent(.name, valid: NumberName.isValid, reason: NumberName.reason)
+      fallbackNumber = try c.decodeIfPresent(.fallbackNumber, valid: Formats.isE164, reason: Formats.e164Reason)
+      idempotencyKey = try c.decodeIfPresent(.idempotencyKey, valid: IdempotencyKey.isValid, reason: IdempotencyKey.reason)
     }
   }
 

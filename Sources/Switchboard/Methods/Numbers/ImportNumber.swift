@@ -16,28 +16,13 @@ enum ImportNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      sid = try c.decodeIfPresent(String.self, forKey: .sid)
-      phoneNumber = try c.decodeIfPresent(String.self, forKey: .phoneNumber)
-      name = try c.decodeIfPresent(String.self, forKey: .name)
-      idempotencyKey = try c.decodeIfPresent(String.self, forKey: .idempotencyKey)
-      switch (sid, phoneNumber) {
-      case (nil, nil):
-        throw DecodingError.dataCorruptedError(forKey: .sid, in: c, debugDescription: "give exactly one of sid or phoneNumber")
-      case (.some, .some):
-        throw DecodingError.dataCorruptedError(forKey: .phoneNumber, in: c, debugDescription: "give exactly one of sid or phoneNumber")
-      default: break
-      }
-      if let sid, !Formats.isPhoneNumberSid(sid) {
-        throw DecodingError.dataCorruptedError(forKey: .sid, in: c, debugDescription: "must be PN followed by 32 hex digits")
-      }
-      if let phoneNumber, !Formats.isE164(phoneNumber) {
-        throw DecodingError.dataCorruptedError(forKey: .phoneNumber, in: c, debugDescription: Formats.e164Reason)
-      }
-      if let name, !NumberName.isValid(name) {
-        throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: NumberName.reason)
-      }
-      if let idempotencyKey, !IdempotencyKey.isValid(idempotencyKey) {
-        throw DecodingError.dataCorruptedError(forKey: .idempotencyKey, in: c, debugDescription: "must be 1-255 printable characters")
+      sid = try c.decodeIfPresent(.sid, valid: Formats.isPhoneNumberSid, reason: "must be PN followed by 32 hex digits")
+      phoneNumber = try c.decodeIfPresent(.phoneNumber, valid: Formats.isE164, reason: Formats.e164Reason)
+      name = try c.decodeIfPresent(.name, valid: NumberName.isValid, reason: NumberName.reason)
+      idempotencyKey = try c.decodeIfPresent(.idempotencyKey, valid: IdempotencyKey.isValid, reason: IdempotencyKey.reason)
+      if (sid == nil) == (phoneNumber == nil) {
+        throw DecodingError.dataCorruptedError(
+          forKey: sid == nil ? .sid : .phoneNumber, in: c, debugDescription: "give exactly one of sid or phoneNumber")
       }
     }
   }
@@ -45,7 +30,7 @@ enum ImportNumber: ServiceMethod {
   static let name = "importNumber"
   static let summary = "Imports a number of the Twilio account into Vapi, voice only (`smsEnabled: false`)."
   static let description: String? =
-    "Give exactly one of `sid` (a PN… SID, resolved to its E.164 number through Twilio) or `phoneNumber` (E.164). Without `name` the Twilio friendly name is reused (cut to 40 characters). A number the Vapi list already holds is `conflict`, decided before anything is posted. Vapi rewrites the number's voice webhook; its messaging webhook is left alone."
+    "Give exactly one of `sid` (a PN… SID) or `phoneNumber` (E.164); either is looked up in the Twilio account first (`notFound` if it is not there). Without `name` the Twilio friendly name is reused (cut to 40 characters). A number the Vapi list already holds is `conflict`, decided before anything is posted. Vapi rewrites the number's voice webhook; its messaging webhook is left alone."
   static let params = [
     ProfileParams.descriptor,
     ContentDescriptor("sid", .string(description: "Twilio phone-number SID.", pattern: "^PN[0-9a-fA-F]{32}$")),
@@ -116,23 +101,25 @@ actor ResolvedTwilioNumber {
 
   func value() async throws -> (number: String, name: String?) {
     if let resolved { return resolved }
-    let value: (String, String?)
-    if let sid = params.sid {
-      let record: TwilioIncomingNumber
-      do {
+    // Both ways in go through Twilio: it proves the account owns the number and gives its friendly name.
+    let record: TwilioIncomingNumber?
+    do {
+      if let sid = params.sid {
         record = try await twilio.fetchIncomingPhoneNumber(sid: sid)
-      } catch let error as UpstreamError where error.kind == .notFound {
-        throw DomainError(
-          .notFound, "Your Twilio account has no number with this SID.",
-          data: ["provider": "twilio", "resource": "twilioNumber"])
+      } else {
+        record = try await twilio.findIncomingPhoneNumber(phoneNumber: params.phoneNumber!)
       }
-      let name = params.name ?? (record.friendlyName.isEmpty ? nil : NumberName.truncated(record.friendlyName))
-      value = (record.phoneNumber, name)
-    } else {
-      value = (params.phoneNumber!, params.name)
+    } catch let error as UpstreamError where error.kind == .notFound {
+      record = nil
     }
-    resolved = value
-    return value
+    guard let record else {
+      throw DomainError(
+        .notFound, "Your Twilio account has no such number.",
+        data: ["provider": "twilio", "resource": "twilioNumber"])
+    }
+    let name = params.name ?? (record.friendlyName.isEmpty ? nil : NumberName.truncated(record.friendlyName))
+    resolved = (record.phoneNumber, name)
+    return (record.phoneNumber, name)
   }
 }
 
