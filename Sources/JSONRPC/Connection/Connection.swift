@@ -103,7 +103,8 @@ public final class Connection: Sendable {
   private let scheduler = AccessScheduler()
   private let state = Mutex(State())
   private let ended = DispatchSemaphore(value: 0)
-  private let discoverDocument: [UInt8]
+  /// The encoded OpenRPC document, built on the first `rpc.discover`.
+  private let discoverCache = Mutex<[UInt8]?>(nil)
   private let log: EngineLog
 
   /// Creates a connection reading `input` and writing `output`, dispatching on `router`.
@@ -118,10 +119,6 @@ public final class Connection: Sendable {
     router.register(DiscoverMethod.self) { _, _ in .null }  // answered from the cached document
     for notification in ClientNotifications.all { router.documentNotification(notification) }
     self.router = router
-    self.discoverDocument = JSONWriter.encode(
-      OpenRPCDocument.build(
-        title: configuration.documentTitle, version: configuration.serverVersion,
-        description: configuration.documentDescription, methods: router.descriptors, schemas: router.schemas))
     let endBox = WeakConnection()
     self.writer = OutputWriter(fd: output) { endBox.connection?.stop(.outputClosed) }
     endBox.connection = self
@@ -129,7 +126,17 @@ public final class Connection: Sendable {
   }
 
   /// The OpenRPC document as JSON (what `rpc.discover` returns).
-  public var openRPCDocument: [UInt8] { discoverDocument }
+  public var openRPCDocument: [UInt8] {
+    discoverCache.withLock { cache in
+      if let cache { return cache }
+      let document = JSONWriter.encode(
+        OpenRPCDocument.build(
+          title: configuration.documentTitle, version: configuration.serverVersion,
+          description: configuration.documentDescription, methods: router.descriptors, schemas: router.schemas))
+      cache = document
+      return document
+    }
+  }
 
   /// Serves until the input ends, `exit` arrives or `stop` is called; then lets in-flight requests
   /// finish (up to `drainTimeout`), writes every pending reply and returns why it ended.
@@ -280,7 +287,7 @@ public final class Connection: Sendable {
       if case .object(let object)? = params, !object.isEmpty {
         sink.send(OutgoingMessage.error(id: id, .invalidParams(field: "/\(object.keys[0])", reason: "unknown member")))
       } else {
-        sink.send(OutgoingMessage.result(id: id, encodedResult: discoverDocument))
+        sink.send(OutgoingMessage.result(id: id, encodedResult: openRPCDocument))
       }
       return
     }

@@ -4,7 +4,8 @@
 /// `rpc.discover`. A router is a value: build it, then hand it to a `Connection`.
 public struct Router: Sendable {
   struct Entry: Sendable {
-    let descriptor: MethodDescriptor
+    /// Built on demand (only `rpc.discover` needs it), so start-up does not pay for every schema.
+    let descriptor: @Sendable () -> MethodDescriptor
     let rejectsUnknownParams: Bool
     let prepare: @Sendable (JSONValue?) throws(RPCError) -> PreparedCall
   }
@@ -13,8 +14,7 @@ public struct Router: Sendable {
   private(set) var order: [String] = []
   /// Client notifications the connection understands, documented in `rpc.discover` without a result.
   private(set) var notificationDescriptors: [MethodDescriptor] = []
-  /// Shared schemas published under `components.schemas`.
-  public private(set) var schemas: [(String, JSONSchema)] = []
+  private var schemaBuilders: [(String, @Sendable () -> JSONSchema)] = []
 
   public init() {}
 
@@ -27,7 +27,7 @@ public struct Router: Sendable {
     let decoder = JSONValueDecoder(
       rejectUnknownKeys: strictParams,
       allowedTopLevelKeys: M.reportsProgress ? ["workDoneToken", "partialResultToken"] : [])
-    let entry = Entry(descriptor: M.descriptor, rejectsUnknownParams: strictParams) { raw throws(RPCError) in
+    let entry = Entry(descriptor: { M.descriptor }, rejectsUnknownParams: strictParams) { raw throws(RPCError) in
       let value: JSONValue
       switch raw {
       case nil: value = .object([:])
@@ -60,17 +60,20 @@ public struct Router: Sendable {
     notificationDescriptors.append(descriptor)
   }
 
-  /// Publishes a shared schema under `#/components/schemas/<name>`.
-  public mutating func registerSchema(_ name: String, _ schema: JSONSchema) {
-    schemas.append((name, schema))
+  /// Publishes a shared schema under `#/components/schemas/<name>` (built on demand).
+  public mutating func registerSchema(_ name: String, _ schema: @autoclosure @escaping @Sendable () -> JSONSchema) {
+    schemaBuilders.append((name, schema))
   }
+
+  /// Shared schemas published under `components.schemas`.
+  public var schemas: [(String, JSONSchema)] { schemaBuilders.map { ($0.0, $0.1()) } }
 
   /// The names of every method dispatched on, in registration order.
   public var methodNames: [String] { order }
 
   /// Every method descriptor (requests first, then notifications), in registration order.
   public var descriptors: [MethodDescriptor] {
-    order.compactMap { entries[$0]?.descriptor } + notificationDescriptors
+    order.compactMap { entries[$0]?.descriptor() } + notificationDescriptors
   }
 
   func entry(_ name: String) -> Entry? { entries[name] }
