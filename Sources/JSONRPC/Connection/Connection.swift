@@ -29,6 +29,9 @@ public final class Connection: Sendable {
     public var maxFrameBytes: Int
     /// How long in-flight requests may run after end of input or a stop signal before they are cancelled.
     public var drainTimeout: Duration
+    /// At most this many requests run at once; beyond it the reader waits (back-pressure on the
+    /// host's writes) so a flood of pipelined requests cannot grow memory without bound.
+    public var maxConcurrentRequests: Int
     public var log: EngineLog
     /// Called with `initialize.processId` so the host process can be watched.
     public var onClientProcessID: @Sendable (Int32) -> Void
@@ -36,7 +39,7 @@ public final class Connection: Sendable {
     public init(
       serverName: String, serverVersion: String, protocolVersion: String = "1.0", capabilities: JSONObject = [:],
       documentTitle: String? = nil, documentDescription: String? = nil, maxFrameBytes: Int = 16 << 20,
-      drainTimeout: Duration = .seconds(10), log: EngineLog = .silent,
+      drainTimeout: Duration = .seconds(10), maxConcurrentRequests: Int = 4096, log: EngineLog = .silent,
       onClientProcessID: @escaping @Sendable (Int32) -> Void = { _ in }
     ) {
       self.serverName = serverName
@@ -47,6 +50,7 @@ public final class Connection: Sendable {
       self.documentDescription = documentDescription
       self.maxFrameBytes = maxFrameBytes
       self.drainTimeout = drainTimeout
+      self.maxConcurrentRequests = maxConcurrentRequests
       self.log = log
       self.onClientProcessID = onClientProcessID
     }
@@ -103,6 +107,8 @@ public final class Connection: Sendable {
   private let scheduler = AccessScheduler()
   private let state = Mutex(State())
   private let ended = DispatchSemaphore(value: 0)
+  /// One slot per running request (see `Configuration.maxConcurrentRequests`).
+  private let slots: DispatchSemaphore
   /// The encoded OpenRPC document, built on the first `rpc.discover`.
   private let discoverCache = Mutex<[UInt8]?>(nil)
   private let log: EngineLog
@@ -111,6 +117,7 @@ public final class Connection: Sendable {
   public init(input: Int32, output: Int32, router: Router, configuration: Configuration) {
     self.input = input
     self.configuration = configuration
+    self.slots = DispatchSemaphore(value: max(1, configuration.maxConcurrentRequests))
     self.log = configuration.log
     let lifecycle = LifecycleHandlers()
     var router = router
@@ -328,6 +335,7 @@ public final class Connection: Sendable {
       key = k
     }
 
+    slots.wait()  // released once the reply is queued
     let progress = ProgressChannel(tokens: call.tokens) { [writer] in writer.send($0) }
     let context = RequestContext(id: id, method: method, progress: progress)
     let ticket = scheduler.enqueue(call.scheduling)
@@ -345,6 +353,7 @@ public final class Connection: Sendable {
       complete(key: key, id: id, method: method, outcome: outcome, progress: progress, sink: sink)
       // Released after the reply is queued, so requests ordered on a key also answer in order.
       scheduler.release(ticket)
+      slots.signal()
       done?.signal()
     }
     state.withLock { state in
