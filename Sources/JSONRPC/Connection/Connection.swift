@@ -335,6 +335,7 @@ public final class Connection: Sendable {
       key = k
     }
 
+    log(.debug, "-> \(method) id \(id)")
     slots.wait()  // released once the reply is queued
     let progress = ProgressChannel(tokens: call.tokens) { [writer] in writer.send($0) }
     let context = RequestContext(id: id, method: method, progress: progress)
@@ -380,8 +381,10 @@ public final class Connection: Sendable {
     let reply: [UInt8]
     switch outcome {
     case .success(let encoded):
+      log(.debug, "<- \(method) id \(id): result, \(encoded.count) bytes")
       reply = OutgoingMessage.result(id: id, encodedResult: encoded)
     case .failure(let error):
+      log(.debug, "<- \(method) id \(id): \(type(of: error))")
       if entry?.serverCancelled == true {
         reply = OutgoingMessage.error(id: id, .serverCancelled)
       } else if entry?.cancelled == true || error is CancellationError {
