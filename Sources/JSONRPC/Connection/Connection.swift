@@ -74,18 +74,18 @@ public final class Connection: Sendable {
     }
   }
 
-  private enum InFlightKey: Hashable {
+  enum InFlightKey: Hashable {
     case id(RequestID)
     case anonymous(UInt64)
   }
 
-  private struct InFlight {
+  struct InFlight {
     var task: Task<Void, Never>?
     var cancelled = false
     var serverCancelled = false
   }
 
-  private struct State {
+  struct State {
     var inFlight: [InFlightKey: InFlight] = [:]
     /// Admitted requests whose reply has not been handed to the writer yet.
     var unanswered = 0
@@ -101,17 +101,17 @@ public final class Connection: Sendable {
   }
 
   private let input: Int32
-  private let writer: OutputWriter
-  private let configuration: Configuration
-  private let router: Router
-  private let scheduler = AccessScheduler()
-  private let state = Mutex(State())
+  let writer: OutputWriter
+  let configuration: Configuration
+  let router: Router
+  let scheduler = AccessScheduler()
+  let state = Mutex(State())
   private let ended = DispatchSemaphore(value: 0)
   /// One slot per running request (see `Configuration.maxConcurrentRequests`).
-  private let slots: DispatchSemaphore
+  let slots: DispatchSemaphore
   /// The encoded OpenRPC document, built on the first `rpc.discover`.
   private let discoverCache = Mutex<[UInt8]?>(nil)
-  private let log: EngineLog
+  let log: EngineLog
 
   /// Creates a connection reading `input` and writing `output`, dispatching on `router`.
   public init(input: Int32, output: Int32, router: Router, configuration: Configuration) {
@@ -222,7 +222,7 @@ public final class Connection: Sendable {
     }
   }
 
-  private func handleFrame(_ bytes: [UInt8]) {
+  func handleFrame(_ bytes: [UInt8]) {
     let value: JSONValue
     do {
       value = try JSONParser.parse(bytes)
@@ -246,318 +246,5 @@ public final class Connection: Sendable {
     let batch = BatchCollector(writer: writer)
     for item in items { handleMessage(IncomingMessage(item), sink: .batch(batch)) }
     batch.seal()
-  }
-
-  private func handleMessage(_ message: IncomingMessage, sink: ReplySink) {
-    switch message {
-    case .invalid(let id, let reason):
-      sink.reserve()
-      sink.send(OutgoingMessage.error(id: id, .invalidRequest(reason)))
-    case .response(let id):
-      log(.info, "Ignored a response from the client (id \(id.map(\.description) ?? "none"))")
-    case .notification(let method, let params):
-      handleNotification(method, params)
-    case .request(let id, let method, let params):
-      sink.reserve()
-      handleRequest(id: id, method: method, params: params, sink: sink)
-    }
-  }
-
-  private func handleNotification(_ method: String, _ params: JSONValue?) {
-    switch method {
-    case "$/cancelRequest":
-      guard let raw = params?["id"], let id = RequestID(raw), id != .null else {
-        log(.info, "Ignored $/cancelRequest without a usable id")
-        return
-      }
-      cancel(id)
-    case "exit":
-      let status: Int32 = state.withLock { $0.shutdownRequested || !$0.initialized ? 0 : 1 }
-      stop(.exit(status: status))
-    case "initialized", "$/setTrace":
-      break
-    default:
-      log(.debug, "Ignored notification \(method.prefix(100))")
-    }
-  }
-
-  private func handleRequest(id: RequestID, method: String, params: JSONValue?, sink: ReplySink) {
-    if state.withLock({ $0.shutdownRequested }) {
-      sink.send(OutgoingMessage.error(id: id, .invalidRequest("the server is shutting down")))
-      return
-    }
-    guard let entry = router.entry(method) else {
-      sink.send(OutgoingMessage.error(id: id, .methodNotFound(method)))
-      return
-    }
-    if method == DiscoverMethod.name {
-      if case .object(let object)? = params, !object.isEmpty {
-        sink.send(OutgoingMessage.error(id: id, .invalidParams(field: "/\(object.keys[0])", reason: "unknown member")))
-      } else {
-        sink.send(OutgoingMessage.result(id: id, encodedResult: openRPCDocument))
-      }
-      return
-    }
-    let call: PreparedCall
-    do {
-      call = try entry.prepare(params)
-    } catch {
-      sink.send(OutgoingMessage.error(id: id, error))
-      return
-    }
-
-    enum Admission { case admitted(InFlightKey), duplicate, cancelledEarly }
-    let admission = state.withLock { state -> Admission in
-      let key: InFlightKey
-      if id == .null {
-        state.anonymousSerial += 1
-        key = .anonymous(state.anonymousSerial)
-      } else {
-        key = .id(id)
-        if state.inFlight[key] != nil { return .duplicate }
-        if state.earlyCancels.removeValue(forKey: id) != nil { return .cancelledEarly }
-      }
-      state.inFlight[key] = InFlight()
-      state.unanswered += 1
-      return .admitted(key)
-    }
-    let key: InFlightKey
-    switch admission {
-    case .duplicate:
-      sink.send(
-        OutgoingMessage.error(
-          id: id, .invalidRequest("a request with this id is already in flight", data: ["id": id.json])))
-      return
-    case .cancelledEarly:
-      sink.send(OutgoingMessage.error(id: id, .requestCancelled))
-      return
-    case .admitted(let k):
-      key = k
-    }
-
-    log(.debug, "-> \(method) id \(id)")
-    slots.wait()  // released once the reply is queued
-    let progress = ProgressChannel(tokens: call.tokens) { [writer] in writer.send($0) }
-    let context = RequestContext(id: id, method: method, progress: progress)
-    let ticket = scheduler.enqueue(call.scheduling)
-    let inline = method == InitializeMethod.name || method == ShutdownMethod.name
-    let done = inline ? DispatchSemaphore(value: 0) : nil
-    let task = Task { [self] in
-      let outcome: Result<[UInt8], any Error>
-      await scheduler.wait(ticket)
-      do {
-        try Task.checkCancellation()
-        outcome = .success(try await call.run(context))
-      } catch {
-        outcome = .failure(error)
-      }
-      complete(key: key, id: id, method: method, outcome: outcome, progress: progress, sink: sink)
-      // Released after the reply is queued, so requests ordered on a key also answer in order.
-      scheduler.release(ticket)
-      slots.signal()
-      done?.signal()
-    }
-    state.withLock { state in
-      guard state.inFlight[key] != nil else { return }
-      state.inFlight[key]!.task = task
-      if state.inFlight[key]!.cancelled { task.cancel() }
-    }
-    // `initialize` and `shutdown` finish before the next message is read.
-    done?.wait()
-  }
-
-  private func complete(
-    key: InFlightKey, id: RequestID, method: String, outcome: Result<[UInt8], any Error>,
-    progress: ProgressChannel, sink: ReplySink
-  ) {
-    let entry = state.withLock { state -> InFlight? in
-      let entry = state.inFlight.removeValue(forKey: key)
-      if id != .null {
-        state.recentlyFinished.append(id)
-        if state.recentlyFinished.count > 64 { state.recentlyFinished.removeFirst(32) }
-      }
-      return entry
-    }
-    let reply: [UInt8]
-    switch outcome {
-    case .success(let encoded):
-      log(.debug, "<- \(method) id \(id): result, \(encoded.count) bytes")
-      reply = OutgoingMessage.result(id: id, encodedResult: encoded)
-    case .failure(let error):
-      log(.debug, "<- \(method) id \(id): \(type(of: error))")
-      if entry?.serverCancelled == true {
-        reply = OutgoingMessage.error(id: id, .serverCancelled)
-      } else if entry?.cancelled == true || error is CancellationError {
-        reply = OutgoingMessage.error(id: id, .requestCancelled)
-      } else if let error = error as? any RPCErrorConvertible {
-        reply = OutgoingMessage.error(id: id, error.rpcError)
-      } else {
-        log(.error, "Internal error in \(method): \(String(describing: type(of: error)))")
-        reply = OutgoingMessage.error(id: id, .internalError)
-      }
-    }
-    progress.close()
-    sink.send(reply)
-    state.withLock { $0.unanswered -= 1 }
-  }
-
-  // MARK: Cancellation and lifecycle
-
-  private func cancel(_ id: RequestID) {
-    let task = state.withLock { state -> Task<Void, Never>? in
-      if state.inFlight[.id(id)] != nil {
-        state.inFlight[.id(id)]!.cancelled = true
-        return state.inFlight[.id(id)]!.task
-      }
-      if !state.recentlyFinished.contains(id) {
-        let now = ContinuousClock.now
-        state.earlyCancels = state.earlyCancels.filter { now - $0.value < .seconds(60) }
-        if state.earlyCancels.count < 4096 { state.earlyCancels[id] = now }
-      }
-      return nil
-    }
-    task?.cancel()
-  }
-
-  /// Cancels every in-flight request; with `serverCancelled` they answer -32802 instead of -32800.
-  func cancelAll(serverCancelled: Bool, except current: RequestID? = nil) {
-    let tasks = state.withLock { state -> [Task<Void, Never>] in
-      var tasks: [Task<Void, Never>] = []
-      for key in state.inFlight.keys {
-        if case .id(let id) = key, id == current { continue }
-        state.inFlight[key]!.cancelled = true
-        state.inFlight[key]!.serverCancelled = serverCancelled
-        if let task = state.inFlight[key]!.task { tasks.append(task) }
-      }
-      return tasks
-    }
-    for task in tasks { task.cancel() }
-  }
-
-  /// Waits until every admitted request but `allowing` (the caller's own) has handed its reply to the writer.
-  @discardableResult
-  func waitForInFlight(timeout: Duration, allowing: Int = 0) -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while state.withLock({ $0.unanswered }) > allowing {
-      if ContinuousClock.now >= deadline { return false }
-      usleep(2_000)
-    }
-    return true
-  }
-
-  func markInitialized() throws(RPCError) {
-    try state.withLock { state throws(RPCError) in
-      if state.initialized { throw RPCError.invalidRequest("already initialized") }
-      state.initialized = true
-    }
-  }
-
-  func beginShutdown() {
-    state.withLock { $0.shutdownRequested = true }
-  }
-
-  var clientProcessIDHandler: @Sendable (Int32) -> Void { configuration.onClientProcessID }
-
-  var initializeResult: JSONValue {
-    var capabilities = configuration.capabilities
-    capabilities["jsonrpc"] = [
-      "framings": ["lines", "contentLength"], "batches": "lines framing only", "cancelRequest": true,
-      "progress": true, "maxFrameBytes": .int(configuration.maxFrameBytes),
-    ]
-    return [
-      "serverInfo": ["name": .string(configuration.serverName), "version": .string(configuration.serverVersion)],
-      "capabilities": .object(capabilities),
-      "protocolVersion": .string(configuration.protocolVersion),
-    ]
-  }
-}
-
-/// Handlers of the lifecycle requests, bound to their connection after it is built.
-private final class LifecycleHandlers: Sendable {
-  private let box = Mutex<WeakConnection?>(nil)
-
-  var connection: Connection? {
-    get { box.withLock { $0?.connection } }
-    set { box.withLock { $0 = WeakConnection(newValue) } }
-  }
-
-  func initialize(_ params: InitializeMethod.Params) throws -> JSONValue {
-    guard let connection else { throw RPCError.internalError }
-    try connection.markInitialized()
-    if let pid = params.processId, pid > 0, pid <= Int(Int32.max) { connection.clientProcessIDHandler(Int32(pid)) }
-    return connection.initializeResult
-  }
-
-  func shutdown() async -> NullResult {
-    guard let connection else { return NullResult() }
-    connection.beginShutdown()
-    connection.cancelAll(serverCancelled: true, except: nil)
-    // Everything but this request itself must finish.
-    let _ = await Task.detached { connection.waitForInFlight(timeout: .seconds(5), allowing: 1) }.value
-    return NullResult()
-  }
-}
-
-private final class WeakConnection: @unchecked Sendable {
-  weak var connection: Connection?
-  init(_ connection: Connection? = nil) { self.connection = connection }
-}
-
-/// Where a reply goes: straight to the writer, or into the batch it belongs to.
-private enum ReplySink: Sendable {
-  case direct(OutputWriter)
-  case batch(BatchCollector)
-
-  func reserve() {
-    if case .batch(let batch) = self { batch.reserve() }
-  }
-
-  func send(_ reply: [UInt8]) {
-    switch self {
-    case .direct(let writer): writer.send(reply)
-    case .batch(let batch): batch.deliver(reply)
-    }
-  }
-}
-
-/// Collects the replies of one batch and writes them as one array once all are in.
-private final class BatchCollector: Sendable {
-  private struct State {
-    var expected = 0
-    var replies: [[UInt8]] = []
-    var sealed = false
-  }
-  private let state = Mutex(State())
-  private let writer: OutputWriter
-
-  init(writer: OutputWriter) { self.writer = writer }
-
-  func reserve() { state.withLock { $0.expected += 1 } }
-
-  func deliver(_ reply: [UInt8]) {
-    let ready = state.withLock { state -> [[UInt8]]? in
-      state.replies.append(reply)
-      return state.sealed && state.replies.count == state.expected ? state.replies : nil
-    }
-    if let ready { write(ready) }
-  }
-
-  /// Every item has been dispatched; write now if every reply is already in.
-  func seal() {
-    let ready = state.withLock { state -> [[UInt8]]? in
-      state.sealed = true
-      return state.replies.count == state.expected && state.expected > 0 ? state.replies : nil
-    }
-    if let ready { write(ready) }
-  }
-
-  private func write(_ replies: [[UInt8]]) {
-    var out: [UInt8] = [UInt8(ascii: "[")]
-    for (index, reply) in replies.enumerated() {
-      if index > 0 { out.append(UInt8(ascii: ",")) }
-      out.append(contentsOf: reply)
-    }
-    out.append(UInt8(ascii: "]"))
-    writer.send(out)
   }
 }
