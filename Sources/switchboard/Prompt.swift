@@ -1,0 +1,26 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Reads a line from the terminal, optionally without echo.
+enum Prompt {
+  static func read(_ prompt: String, echo: Bool) throws -> String {
+    FileHandle.standardError.write(Data(prompt.utf8))
+    var saved = termios()
+    let restore = !echo && tcgetattr(STDIN_FILENO, &saved) == 0
+    if restore {
+      var quiet = saved
+      quiet.c_lflag &= ~tcflag_t(ECHO)
+      tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+    }
+    defer {
+      if restore {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+        FileHandle.standardError.write(Data("\n".utf8))
+      }
+    }
+    return (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+  }
+}
