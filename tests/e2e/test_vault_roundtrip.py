@@ -245,7 +245,7 @@ BAD_VALUES = {
 }
 
 GOOD_VALUES = {
-    "vapiPrivateKey": ["a", "x" * 512, "sk_live.abc-DEF/123+=~"],
+    "vapiPrivateKey": ["a", "x" * 512, "sk-example.abc-DEF/123+=~"],
     "twilioAccountSid": ["AC" + "ABCDEF0123456789" * 2, "AC" + "abcdef0123456789" * 2],
     "twilioAuthToken": ["ABCDEF0123456789" * 2, "abcdef0123456789" * 2],
     "transferPhoneNumber": ["+12", "+123456789012345", "+442071838750"],

@@ -67,7 +67,8 @@ enum SetCredentials: ServiceMethod {
     MethodExample(
       "set Vapi and Twilio", params: [
         "vapiPrivateKey": "00000000-1111-2222-3333-444444449f3a",
-        "twilioAccountSid": "AC0123456789abcdef0123456789ab42ab", "twilioAuthToken": "0123456789abcdef0123456789abcdef",
+        "twilioAccountSid": "AC0123456789abcdef0123456789ab42ab",
+        "twilioAuthToken": "0123456789abcdef0123456789abcdef",
       ], result: CredentialStatus.example),
     MethodExample(
       "clear the transfer number", params: ["profile": "client-a", "transferPhoneNumber": nil],
