@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine with the Swift toolchain lacks to build and test Switchboard.
-# Idempotent: skips what is already there. Run as root (or with sudo).
+# Idempotent: skips what is already there. Uses sudo for apt-get when not run as root.
 set -euo pipefail
 
 need_apt=()
