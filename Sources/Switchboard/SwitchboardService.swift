@@ -38,6 +38,12 @@ public final class SwitchboardService: Sendable {
     }
   }
 
+  /// How long after an idempotent write was sent a retry waits before sending it again when the
+  /// first attempt's outcome is unknown (`SWITCHBOARD_IDEMPOTENCY_SETTLE_MS`, default 30 s).
+  var idempotencySettle: TimeInterval {
+    environment["SWITCHBOARD_IDEMPOTENCY_SETTLE_MS"].flatMap(Double.init).map { max(0, $0) / 1000 } ?? 30
+  }
+
   /// Whether the test-only methods (`test/*`) are served (`SWITCHBOARD_TEST_HOOKS=1`).
   var testHooksEnabled: Bool { environment["SWITCHBOARD_TEST_HOOKS"] == "1" }
 

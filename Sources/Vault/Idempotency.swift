@@ -42,12 +42,18 @@ public struct IdempotencyRecord: Sendable, Equatable, Codable {
   public var createdAt: Date
   /// When the outcome was stored.
   public var completedAt: Date?
+  /// Who is working on a pending key (an opaque token chosen by the caller); nil when nobody is.
+  public var owner: String?
+  /// When the upstream write was last about to be sent, if ever.
+  public var sentAt: Date?
 
   /// Creates a record (the vault builds these; tests and callers may too).
   public init(
     profile: String, key: String, method: String, fingerprint: String, state: IdempotencyState,
-    outcome: Data? = nil, createdAt: Date, completedAt: Date? = nil
+    outcome: Data? = nil, createdAt: Date, completedAt: Date? = nil, owner: String? = nil, sentAt: Date? = nil
   ) {
+    self.owner = owner
+    self.sentAt = sentAt
     self.profile = profile
     self.key = key
     self.method = method
@@ -69,9 +75,9 @@ extension Vault {
   ///   `.completed(outcome:)` / `.pending(since:)` if a record with the same
   ///   method and fingerprint exists in that state; `.mismatch` if the key
   ///   exists with another method or fingerprint.
-  public func beginIdempotent(profile: String, key: String, method: String, fingerprint: String) throws
-    -> IdempotencyBegin
-  {
+  public func beginIdempotent(
+    profile: String, key: String, method: String, fingerprint: String, owner: String? = nil
+  ) throws -> IdempotencyBegin {
     let now = Date()
     return try write("begin an idempotent request") { db in
       if let record = try Self.fetchIdempotency(db, profile: profile, key: key) {
@@ -83,10 +89,10 @@ extension Vault {
       }
       try db.execute(
         sql: """
-          INSERT INTO idempotency (profile, key, method, fingerprint, state, outcome, createdAt, completedAt)
-          VALUES (?, ?, ?, ?, 'pending', NULL, ?, NULL)
+          INSERT INTO idempotency (profile, key, method, fingerprint, state, outcome, createdAt, completedAt, owner)
+          VALUES (?, ?, ?, ?, 'pending', NULL, ?, NULL, ?)
           """,
-        arguments: [profile, key, method, fingerprint, now])
+        arguments: [profile, key, method, fingerprint, now, owner])
       return .started
     }
   }
@@ -146,6 +152,42 @@ extension Vault {
       state: row.lenient("state", as: String.self).flatMap(IdempotencyState.init(rawValue:)) ?? .pending,
       outcome: row.lenient("outcome"),
       createdAt: row.lenient("createdAt") ?? Date(timeIntervalSince1970: 0),
-      completedAt: row.lenient("completedAt"))
+      completedAt: row.lenient("completedAt"),
+      owner: row.lenient("owner"),
+      sentAt: row.lenient("sentAt"))
+  }
+
+  /// Takes over a pending key whose owner is `expectedOwner` (for instance a process that died),
+  /// atomically: of several callers only one succeeds. Returns whether this caller got it.
+  @discardableResult
+  public func claimIdempotent(profile: String, key: String, owner: String, expectedOwner: String?) throws -> Bool {
+    try write("claim an idempotent request") { db in
+      try db.execute(
+        sql: """
+          UPDATE idempotency SET owner = ?
+          WHERE profile = ? AND key = ? AND state = 'pending' AND owner IS ?
+          """,
+        arguments: [owner, profile, key, expectedOwner])
+      return db.changesCount > 0
+    }
+  }
+
+  /// Records that the upstream write of a pending key is about to be sent.
+  public func markIdempotentSent(profile: String, key: String) throws {
+    try write("mark an idempotent request as sent") { db in
+      try db.execute(
+        sql: "UPDATE idempotency SET sentAt = ? WHERE profile = ? AND key = ? AND state = 'pending'",
+        arguments: [Date(), profile, key])
+    }
+  }
+
+  /// Leaves a pending key unowned: its attempt ended without a known outcome, and the next
+  /// attempt may take it over at once.
+  public func suspendIdempotent(profile: String, key: String) throws {
+    try write("suspend an idempotent request") { db in
+      try db.execute(
+        sql: "UPDATE idempotency SET owner = NULL WHERE profile = ? AND key = ? AND state = 'pending'",
+        arguments: [profile, key])
+    }
   }
 }

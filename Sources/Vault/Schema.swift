@@ -23,6 +23,11 @@ import GRDB
 ///   outcome BLOB, createdAt DATETIME NOT NULL, completedAt DATETIME,
 ///   PRIMARY KEY (profile, key));
 /// ```
+///
+/// `v2`: `idempotency` gains `owner TEXT` (who is working on a pending key: an opaque token the
+/// caller chooses, e.g. a process identity; NULL when nobody is) and `sentAt DATETIME` (when the
+/// upstream write was last about to be sent).
+///
 /// Dates use GRDB's default text format (`YYYY-MM-DD HH:MM:SS.SSS`, UTC).
 enum Schema {
   static var migrator: DatabaseMigrator {
@@ -68,6 +73,12 @@ enum Schema {
           completedAt DATETIME,
           PRIMARY KEY (profile, key)
         );
+        """)
+    }
+    migrator.registerMigration("v2") { db in
+      try db.execute(sql: """
+        ALTER TABLE idempotency ADD COLUMN owner TEXT;
+        ALTER TABLE idempotency ADD COLUMN sentAt DATETIME;
         """)
     }
     return migrator

@@ -93,13 +93,22 @@ def test_exits_when_initialize_process_id_dies(sb):
     assert sb.wait(timeout=10) == 0
 
 
-def test_sigpipe_ignored_when_reader_goes_away(spawn):
-    sb = spawn()
-    sb.proc.stdout.close()  # nobody reads our stdout any more
-    for _ in range(200):
-        try:
-            sb.start_request("ping")
-        except (BrokenPipeError, ValueError):
-            break
-    code = sb.proc.wait(timeout=10)
+def test_sigpipe_ignored_when_reader_goes_away(home):
+    """The host closes its end of our stdout: writing a reply gets EPIPE, which ends the process
+    cleanly (status 0) instead of killing it with SIGPIPE. Spawned by hand so no reader thread
+    holds the pipe open."""
+    import os
+    from switchboard_process import binary_path
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_")}
+    env["SWITCHBOARD_HOME"] = str(home)
+    proc = subprocess.Popen([binary_path()], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=env)
+    proc.stdout.close()  # nobody reads our stdout any more
+    try:
+        for i in range(200):
+            proc.stdin.write(b'{"jsonrpc":"2.0","id":%d,"method":"ping"}\n' % i)
+            proc.stdin.flush()
+    except BrokenPipeError:
+        pass
+    code = proc.wait(timeout=10)
     assert code == 0, "EPIPE must end the process cleanly, not kill it with SIGPIPE"

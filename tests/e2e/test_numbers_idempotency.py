@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from test_numbers_support import call, create_directly, creds, error_of, expected_number, posts, vapi_by_id
+from test_numbers_support import call, create_directly, creds, error_of, expected_number, posts, vapi_by_id, wait_until
 
 
 def restart(spawn, sb, env):
@@ -115,16 +115,73 @@ def test_lost_reply_reconcile_ignores_a_number_bought_by_another_client(spawn, c
         f"instead of {mine[0]['id']}")
 
 
-def test_lost_reply_then_nothing_found_buys_once_more(connected, fake):
-    """The POST never got processed (reset without performing): the retry with the key posts again, once."""
+def settled_process(spawn, fake, upstream_env):
+    """A process that may re-send an unresolved write at once (settle window 0)."""
+    sb = spawn(env={**upstream_env, "SWITCHBOARD_IDEMPOTENCY_SETTLE_MS": "0"})
+    sb.call("setCredentials", creds(fake))
+    return sb
+
+
+def test_lost_reply_then_nothing_found_buys_once_more(spawn, fake, upstream_env):
+    """The POST never got processed (reset without performing): once the settle window has passed,
+    the retry with the key posts again, once."""
+    sb = settled_process(spawn, fake, upstream_env)
     params = {"areaCode": "650", "idempotencyKey": "not-processed"}
     fake.fault("reset", provider="vapi", method="POST")
-    assert error_of(connected, "createNumber", params)["code"] == 1006
+    assert error_of(sb, "createNumber", params)["code"] == 1006
     assert vapi_by_id(fake) == {}
-    number = call(connected, "createNumber", params)
+    number = call(sb, "createNumber", params)
     assert len(posts(fake)) == 2 and list(vapi_by_id(fake)) == [number["id"]]
-    assert call(connected, "createNumber", params) == number
+    assert call(sb, "createNumber", params) == number
     assert len(posts(fake)) == 2
+
+
+def test_unresolved_write_is_not_resent_within_the_settle_window(connected, fake):
+    """Right after a lost POST that left nothing visible, a retry does not post again (Vapi may still
+    be processing the first one): it answers upstream.outcomeUnknown with retryAfterMs."""
+    params = {"areaCode": "650", "idempotencyKey": "settling"}
+    fake.fault("reset", provider="vapi", method="POST")
+    assert error_of(connected, "createNumber", params)["code"] == 1006
+    err = error_of(connected, "createNumber", params)
+    assert err["code"] == 1006 and err["data"]["kind"] == "upstream.outcomeUnknown"
+    assert 0 < err["data"]["retryAfterMs"] <= 30000
+    assert len(posts(fake)) == 1
+
+
+def test_crash_mid_post_then_retry_returns_the_number_without_a_second_post(spawn, connected, fake, upstream_env):
+    """The process is killed while its POST is in flight (Vapi creates the number a moment later):
+    a new process retrying the key at once is told to wait (the dead owner is detected, nothing is
+    re-sent); once the number exists, the retry returns it. Exactly one POST in all."""
+    params = {"areaCode": "628", "name": "Crash", "idempotencyKey": "crash-1"}
+    fake.fault("delay", provider="vapi", method="POST", delayMs=1500)
+    connected.start_request("createNumber", params)
+    assert wait_until(lambda: len(posts(fake)) == 1)
+    connected.proc.kill()
+    connected.proc.wait()
+    sb = spawn(env=upstream_env)
+    early = error_of(sb, "createNumber", params)
+    assert early["code"] == 1006 and early["data"]["retryAfterMs"] > 0, early
+    assert wait_until(lambda: len(vapi_by_id(fake)) == 1, timeout=10)
+    number = call(sb, "createNumber", params)
+    assert number["id"] == next(iter(vapi_by_id(fake))) and number["name"] == "Crash"
+    assert call(sb, "createNumber", params) == number
+    assert len(posts(fake)) == 1
+    ops = call(sb, "listOperations")["operations"]
+    assert ops[0]["outcome"] == "succeeded" and ops[0]["numberId"] == number["id"]
+
+
+def test_key_held_by_a_live_process_is_in_progress_for_another(spawn, connected, fake, upstream_env):
+    """Two processes on one store: while the first is still posting, the second gets conflict/inProgress."""
+    params = {"areaCode": "415", "idempotencyKey": "shared-key"}
+    fake.fault("delay", provider="vapi", method="POST", delayMs=1500)
+    rid = connected.start_request("createNumber", params)
+    assert wait_until(lambda: len(posts(fake)) == 1)
+    other = spawn(env=upstream_env)
+    err = error_of(other, "createNumber", params)
+    assert err["code"] == 1008 and err["data"]["reason"] == "inProgress"
+    first = connected.response(rid)["result"]
+    assert call(other, "createNumber", params) == first
+    assert len(posts(fake)) == 1
 
 
 def test_stored_failure_is_replayed(spawn, connected, fake, upstream_env):

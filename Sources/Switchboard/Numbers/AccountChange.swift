@@ -23,46 +23,76 @@ struct AccountChange: Sendable {
   /// Lists what an earlier attempt may have created upstream, best match first.
   typealias Reconcile = @Sendable (_ since: Date) async throws -> [VapiPhoneNumber]
 
-  func run(reconcile: Reconcile, perform: @Sendable () async throws -> VapiPhoneNumber) async throws -> Number {
+  /// Performs the upstream write; calls `beforeSend` right before the request that may spend money.
+  typealias Perform = @Sendable (_ beforeSend: @Sendable () throws -> Void) async throws -> VapiPhoneNumber
+
+  func run(reconcile: Reconcile, perform: Perform) async throws -> Number {
     let vault = try service.vault()
     guard let key = idempotencyKey else {
       return try await attempt(vault: vault, key: nil, perform: perform)
     }
     let slot = profile + "\u{0}" + key
     let claimed = service.idempotencyInProgress.withLock { $0.insert(slot).inserted }
-    guard claimed else {
-      throw DomainError(
-        .conflict, "A request with this idempotencyKey is still in progress.",
-        data: ["resource": "idempotencyKey", "reason": "inProgress"])
-    }
+    guard claimed else { throw Self.inProgress }
     defer { _ = service.idempotencyInProgress.withLock { $0.remove(slot) } }
 
-    switch try vault.beginIdempotent(profile: profile, key: key, method: method, fingerprint: fingerprint) {
+    let me = ProcessIdentity.current
+    switch try vault.beginIdempotent(profile: profile, key: key, method: method, fingerprint: fingerprint, owner: me) {
     case .mismatch:
       throw RPCError.invalidParams(field: "/idempotencyKey", reason: "was already used with different params")
     case .completed(let outcome):
       return try StoredOutcome.replay(outcome)
-    case .pending(let since):
-      // An earlier attempt never recorded its outcome: find out whether it reached upstream.
+    case .started:
+      return try await attempt(vault: vault, key: key, perform: perform)
+    case .pending:
+      // An earlier attempt never recorded its outcome. If its process still runs, it is still at
+      // work; otherwise take the key over and find out whether that attempt reached upstream.
+      let earlier = try vault.idempotencyRecord(profile: profile, key: key)
+      if let owner = earlier?.owner, ProcessIdentity.isAlive(owner) { throw Self.inProgress }
+      guard try vault.claimIdempotent(profile: profile, key: key, owner: me, expectedOwner: earlier?.owner) else {
+        throw Self.inProgress
+      }
       // Numbers another operation of this profile already accounts for are not ours.
-      let claimed = Set(try vault.operations(profile: profile, limit: Vault.maximumOperationsLimit).compactMap(\.numberId))
-      if let found = try await reconcile(since).first(where: { !claimed.contains($0.id) }) {
+      let accounted = Set(try vault.operations(profile: profile, limit: Vault.maximumOperationsLimit).compactMap(\.numberId))
+      let found: VapiPhoneNumber?
+      do {
+        found = try await reconcile(earlier?.createdAt ?? Date()).first { !accounted.contains($0.id) }
+      } catch {
+        try? vault.suspendIdempotent(profile: profile, key: key)
+        throw error
+      }
+      if let found {
         let number = Number(found)
         try record(vault, .succeeded, number: number, error: nil)
         try vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.success(number))
         return number
       }
-      return try await attempt(vault: vault, key: key, perform: perform)
-    case .started:
+      // Nothing there yet. A write sent moments ago may still be processed upstream: do not send
+      // another one until it has had time to land.
+      if let sentAt = earlier?.sentAt {
+        let wait = service.idempotencySettle - Date().timeIntervalSince(sentAt)
+        if wait > 0 {
+          try? vault.suspendIdempotent(profile: profile, key: key)
+          throw DomainError(
+            .upstreamOutcomeUnknown,
+            "An earlier attempt with this idempotencyKey may still be processed by Vapi; retry in \(Int(wait.rounded(.up))) s.",
+            data: ["provider": "vapi", "reason": "earlier attempt unresolved", "retryAfterMs": .int(Int(wait * 1000))])
+        }
+      }
       return try await attempt(vault: vault, key: key, perform: perform)
     }
   }
 
-  private func attempt(vault: Vault, key: String?, perform: @Sendable () async throws -> VapiPhoneNumber) async throws
-    -> Number
-  {
+  private static let inProgress = DomainError(
+    .conflict, "A request with this idempotencyKey is still in progress.",
+    data: ["resource": "idempotencyKey", "reason": "inProgress"])
+
+  private func attempt(vault: Vault, key: String?, perform: Perform) async throws -> Number {
     do {
-      let number = Number(try await perform())
+      let number = Number(
+        try await perform {
+          if let key { try vault.markIdempotentSent(profile: profile, key: key) }
+        })
       try record(vault, .succeeded, number: number, error: nil)
       if let key { try vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.success(number)) }
       return number
@@ -73,7 +103,7 @@ struct AccountChange: Sendable {
         switch StoredOutcome.disposition(of: error) {
         case .store: _ = try? vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.failure(rpc ?? .internalError))
         case .release: _ = try? vault.releaseIdempotent(profile: profile, key: key)
-        case .keepPending: break
+        case .keepPending: try? vault.suspendIdempotent(profile: profile, key: key)
         }
       }
       throw error

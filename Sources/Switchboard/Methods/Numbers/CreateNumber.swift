@@ -88,8 +88,9 @@ enum CreateNumber: ServiceMethod {
           return aAfter ? a.1 < b.1 : a.1 > b.1
         }.map(\.0)
       },
-      perform: {
+      perform: { beforeSend in
         try Task.checkCancellation()
+        try beforeSend()
         return try await vapi.createPhoneNumber(.vapi(areaCode: areaCode, name: wantedName, fallbackNumber: fallback))
       })
   }

@@ -70,7 +70,7 @@ enum ImportNumber: ServiceMethod {
         let e164 = try await resolved.value().number
         return try await vapi.listPhoneNumbers().filter { $0.number == e164 }
       },
-      perform: {
+      perform: { beforeSend in
         let (e164, name) = try await resolved.value()
         if let existing = try await vapi.listPhoneNumbers().first(where: { $0.number == e164 }) {
           throw DomainError(
@@ -78,6 +78,7 @@ enum ImportNumber: ServiceMethod {
             data: ["resource": "phoneNumber", "vapiId": .string(existing.id)])
         }
         try Task.checkCancellation()
+        try beforeSend()
         do {
           return try await vapi.createPhoneNumber(
             .twilio(number: e164, twilioAccountSid: accountSid, twilioAuthToken: authToken, name: name))
