@@ -13,8 +13,10 @@ Run in a fresh interpreter that has the SDK installed (the benchmark uses a venv
         (page=N, limit=1000, sort_order="DESC", sort_by="createdAt")` until `metadata.has_next_page`
         is false, as a caller of the SDK would.
 
-Prints one JSON line: {"sdk", "version", "count", "voice", "pages", "import_ms", "list_ms"}; every
-listed item is a fully built SDK object (the SDK's own result type), kept alive until the end.
+Prints one JSON line: {"sdk", "version", "count", "voice", "pages", "import_ms", "list_ms",
+"vmhwm_kib"}; every listed item is a fully built SDK object (the SDK's own result type), kept alive
+until the end. `vmhwm_kib` is this process's peak RSS (VmHWM of /proc/self/status, read after the
+listing), which, unlike the parent's wait4 ru_maxrss, does not include the parent's memory.
 Standard library only apart from the SDK itself.
 """
 from __future__ import annotations
@@ -64,6 +66,17 @@ def vapi_listing(base_url: str, key: str, limit: int) -> dict:
             "pages": page, "import_ms": (t_imported - T0) * 1e3, "list_ms": (t_done - t_imported) * 1e3}
 
 
+def vmhwm_kib() -> int | None:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def main(argv: list[str]) -> int:
     if len(argv) >= 4 and argv[0] == "twilio":
         out = twilio_listing(argv[1], argv[2], argv[3], int(argv[4]) if len(argv) > 4 else 1000)
@@ -72,6 +85,7 @@ def main(argv: list[str]) -> int:
     else:
         print(__doc__, file=sys.stderr)
         return 2
+    out["vmhwm_kib"] = vmhwm_kib()
     sys.stdout.write(json.dumps(out) + "\n")
     sys.stdout.flush()
     return 0

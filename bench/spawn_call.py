@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Sequence
 
-from harness import PAGE, Proc, now_ns
+from harness import PAGE, Proc, now_ns, proc_status_kib
 
 
 def timed_call(argv: Sequence[str], env: dict, request: bytes, stderr_path: Path,
@@ -22,7 +22,12 @@ def timed_call(argv: Sequence[str], env: dict, request: bytes, stderr_path: Path
       time the reply took to come through the pipe: the writing, as the reader sees it);
     - `exit_ns`: closing stdin → exit (informational, not part of `wall_ns`);
     - `reply`: the line (without the newline);
-    - `maxrss_kib`, `cpu_s`: peak resident memory and user+system CPU of the child, from wait4.
+    - `vmhwm_kib`: the child's peak resident memory (VmHWM from /proc/<pid>/status, read after the
+      reply arrived, before stdin is closed);
+    - `cpu_s`: user+system CPU of the child, from wait4;
+    - `maxrss_kib`: wait4's ru_maxrss, kept for reference only: Linux carries the *parent's* peak
+      RSS over fork+exec into it, so for a child of this (large) Python process it is at least the
+      harness's own peak and says little about the child.
     """
     with open(stderr_path, "ab") as err:
         t0 = now_ns()
@@ -40,6 +45,7 @@ def timed_call(argv: Sequence[str], env: dict, request: bytes, stderr_path: Path
                 if b"\n" in chunk:
                     break
             t1 = now_ns()
+            hwm = proc_status_kib(p.pid, "VmHWM")
             p.close_stdin()
             t2 = now_ns()
             p.wait_blocking()
@@ -49,7 +55,7 @@ def timed_call(argv: Sequence[str], env: dict, request: bytes, stderr_path: Path
     data = b"".join(chunks)
     line = data[:data.index(b"\n")]
     ru = p.rusage
-    return {"wall_ns": t1 - t0, "first_byte_ns": first - t0, "exit_ns": t3 - t2, "reply": line,
+    return {"wall_ns": t1 - t0, "first_byte_ns": first - t0, "exit_ns": t3 - t2, "reply": line, "vmhwm_kib": hwm,
             "maxrss_kib": ru.ru_maxrss, "cpu_s": ru.ru_utime + ru.ru_stime, "exit_code": p.popen.returncode}
 
 
@@ -57,7 +63,8 @@ def timed_run(argv: Sequence[str], env: dict | None, stderr_path: Path, stdin=su
               until_line: bool = False) -> dict:
     """Spawns `argv` and waits for it to exit (or, with `until_line`, for its first stdout line).
     Returns `wall_ns` (Popen → exit, or → the line), `total_ns` (Popen → exit), `stdout` (all of
-    it), `maxrss_kib`, `cpu_s` and `exit_code`."""
+    it), `cpu_s`, `exit_code` and `maxrss_kib` (wait4's, polluted by the harness's own peak: see
+    `timed_call`; a child that matters reports its own VmHWM instead)."""
     with open(stderr_path, "ab") as err:
         t0 = now_ns()
         p = Proc.start(argv, env=env, stdin=stdin, stderr=err, stderr_path=stderr_path)

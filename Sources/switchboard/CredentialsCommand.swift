@@ -19,6 +19,7 @@ struct CredentialsCommand: AsyncParsableCommand {
     subcommands: [SetCredentialsCommand.self, CredentialStatusCommand.self, ClearCredentialsCommand.self])
 }
 
+/// `--profile` and `--json`, shared by the credentials subcommands.
 struct ProfileOptions: ParsableArguments {
   @Option(help: "Profile (account) to use.")
   var profile: String = "default"
@@ -27,6 +28,7 @@ struct ProfileOptions: ParsableArguments {
   var json = false
 }
 
+/// `switchboard credentials set`.
 struct SetCredentialsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "set",
@@ -79,6 +81,7 @@ struct SetCredentialsCommand: AsyncParsableCommand {
   }
 }
 
+/// `switchboard credentials status`.
 struct CredentialStatusCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "status", abstract: "Show which credentials are set (hints only).")
   @OptionGroup var options: ProfileOptions
@@ -89,6 +92,7 @@ struct CredentialStatusCommand: AsyncParsableCommand {
   }
 }
 
+/// `switchboard credentials clear`.
 struct ClearCredentialsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "clear", abstract: "Forget every credential of a profile.")
   @OptionGroup var options: ProfileOptions

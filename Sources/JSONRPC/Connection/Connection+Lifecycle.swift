@@ -106,6 +106,7 @@ final class LifecycleHandlers: Sendable {
   }
 }
 
+/// A weak reference to the connection, for callbacks made before it exists.
 final class WeakConnection: @unchecked Sendable {
   weak var connection: Connection?
   init(_ connection: Connection? = nil) { self.connection = connection }

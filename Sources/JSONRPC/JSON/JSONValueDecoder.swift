@@ -99,6 +99,7 @@ final class KeyTracker {
   }
 }
 
+/// The `Decoder` over one `JSONValue`.
 struct ValueDecoder: Decoder {
   let value: JSONValue
   let codingPath: [any CodingKey]
@@ -168,6 +169,7 @@ enum Scalar {
   }
 }
 
+/// Reads an object's members, recording which were asked for.
 struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
   let object: JSONObject
   let codingPath: [any CodingKey]
@@ -226,6 +228,7 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
   }
 }
 
+/// Reads an array's elements in order.
 struct UnkeyedContainer: UnkeyedDecodingContainer {
   let items: [JSONValue]
   let codingPath: [any CodingKey]
@@ -283,6 +286,7 @@ struct UnkeyedContainer: UnkeyedDecodingContainer {
   }
 }
 
+/// Reads one scalar value.
 struct SingleValueContainer: SingleValueDecodingContainer {
   let value: JSONValue
   let codingPath: [any CodingKey]

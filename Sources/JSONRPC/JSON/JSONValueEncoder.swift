@@ -60,6 +60,7 @@ final class EncodingNode {
   }
 }
 
+/// The `Encoder` writing into one `EncodingNode`.
 struct NodeEncoder: Encoder {
   let node: EncodingNode
   let codingPath: [any CodingKey]
@@ -80,6 +81,7 @@ struct NodeEncoder: Encoder {
   }
 }
 
+/// Writes scalars directly, everything else through its own `encode(to:)`.
 enum ScalarEncoding {
   static func encode<T: Encodable>(_ value: T, into node: EncodingNode, path: [any CodingKey]) throws {
     switch value {
@@ -98,6 +100,7 @@ enum ScalarEncoding {
   }
 }
 
+/// Writes object members in encoding order.
 struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   let node: EncodingNode
   let codingPath: [any CodingKey]
@@ -125,6 +128,7 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   }
 }
 
+/// Appends array elements.
 struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
   let node: EncodingNode
   let codingPath: [any CodingKey]
@@ -153,6 +157,7 @@ struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
   mutating func superEncoder() -> any Encoder { NodeEncoder(node: node.appendElement(), codingPath: codingPath) }
 }
 
+/// Writes one value.
 struct SingleNodeContainer: SingleValueEncodingContainer {
   let node: EncodingNode
   let codingPath: [any CodingKey]
