@@ -12,6 +12,7 @@ import atexit
 import json
 import os
 import re
+import resource
 import select
 import shutil
 import signal
@@ -24,7 +25,7 @@ from pathlib import Path
 import floor_fetch
 import perf_profile
 from harness import (BENCH_DIR, PAGE, ROOT, Context, Proc, Result, RpcClient, benchmark, fmt, fmt_mib, meets_cell,
-                     now_ns, ns_to_ms, percentile, summarize)
+                     now_ns, ns_to_ms, own_cpu_seconds, percentile, proc_cpu_seconds, summarize, system_busy_seconds)
 from spawn_call import timed_call, timed_run
 
 SECTION = "Numbers"
@@ -297,6 +298,7 @@ def measure(ctx: Context, subjects: dict, runs: int, warmups: int, sparse: dict 
     {name: n} for slow subjects measured only in the first n recorded iterations."""
     sparse = sparse or {}
     out: dict = {name: [] for name in subjects}
+    load = BackgroundLoad(ctx)
     for i in range(warmups + runs):
         done = []
         for name, fn in subjects.items():
@@ -307,7 +309,37 @@ def measure(ctx: Context, subjects: dict, runs: int, warmups: int, sparse: dict 
             if i >= warmups:
                 out[name].append(run)
         ctx.log(f"iteration {i + 1}/{warmups + runs}" + (" (warm-up)" if i < warmups else "") + ": " + ", ".join(done))
+    out["_background_cpus"] = load.cpus()
     return out
+
+
+class BackgroundLoad:
+    """How many CPUs processes other than the harness, its (waited-for) children and the fake kept
+    busy on average since creation: /proc/stat busy time minus getrusage(SELF), getrusage(CHILDREN)
+    and the fake's /proc/<pid>/stat. CPU times, unlike ru_maxrss, are not inherited over exec."""
+
+    def __init__(self, ctx: Context):
+        self.fake_pid = ctx.shared["numbers_fixture"]["fake"].popen.pid if "numbers_fixture" in ctx.shared else None
+        self.t0, self.snap0 = time.monotonic(), self._snap()
+
+    def _snap(self) -> tuple[float, float, float, float]:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        try:
+            fake = proc_cpu_seconds(self.fake_pid) if self.fake_pid else 0.0
+        except (OSError, ValueError):
+            fake = 0.0
+        return system_busy_seconds(), own_cpu_seconds(), children.ru_utime + children.ru_stime, fake
+
+    def cpus(self) -> float:
+        busy, own, children, fake = (b - a for a, b in zip(self.snap0, self._snap()))
+        return max(0.0, busy - own - children - fake) / max(1e-9, time.monotonic() - self.t0)
+
+
+def background_note(r: Result, cpus: float):
+    text = f"Other processes kept {cpus:.2f} CPUs busy on average during these runs (from /proc/stat, minus the harness, its children and the fake)."
+    if cpus > 0.2:
+        text += " **That is enough to disturb the figures: rerun on an idle machine (`--wait-idle`).**"
+    r.note(text)
 
 
 def med(runs: list, key: str = "wall_ns", scale=ns_to_ms) -> float:
@@ -427,9 +459,13 @@ def list_twilio(ctx: Context) -> Result:
     if sdk:
         r.note(f"SDK interpreter: `{sdk_where}` (installed by the benchmark into the git-ignored bench/out when missing).")
     for name, runs_ in m.items():
+        if name.startswith("_"):
+            continue
         data[name] = [{k: v for k, v in x.items() if k in ("wall_ns", "vmhwm_kib", "cpu_s", "first_byte_ns",
                                                             "reply_bytes", "parse_ns", "sdk")} for x in runs_]
     data["targets_met"] = targets_ok
+    data["background_cpus"] = m["_background_cpus"]
+    background_note(r, m["_background_cpus"])
     r.data = data
     ctx.shared["list_twilio"] = m
     return r
@@ -490,8 +526,12 @@ def list_numbers(ctx: Context) -> Result:
     r.note(f"The floor fetched {len(fx['vapi']['urls'])} pages, {fx['vapi']['bytes'] / 1e6:.1f} MB.")
     data = {}
     for name, runs_ in m.items():
+        if name.startswith("_"):
+            continue
         data[name] = [{k: v for k, v in x.items() if k in ("wall_ns", "vmhwm_kib", "cpu_s", "first_byte_ns",
                                                             "reply_bytes", "parse_ns", "sdk")} for x in runs_]
+    data["background_cpus"] = m["_background_cpus"]
+    background_note(r, m["_background_cpus"])
     r.data = data
     ctx.shared["list_numbers"] = m
     return r
@@ -662,6 +702,7 @@ def list_twilio_concurrent(ctx: Context) -> Result:
     home = fx["home"]
     replies: dict[int, tuple[int, float]] = {}
     chunks = []
+    load = BackgroundLoad(ctx)
     with open(home.with_suffix(".stderr"), "ab") as err:
         t0 = now_ns()
         p = Proc.start([str(ctx.binary)], env=fx["env"], stderr=err, stderr_path=home.with_suffix(".stderr"))
@@ -692,6 +733,7 @@ def list_twilio_concurrent(ctx: Context) -> Result:
         finally:
             p.close()
     ru = p.rusage
+    background = load.cpus()
     for line in chunks:
         msg = json.loads(line)
         if "error" in msg:
@@ -733,6 +775,7 @@ def list_twilio_concurrent(ctx: Context) -> Result:
         ["most calls in progress at once (first page requested, reply not yet back)", f"{peak} of {n}"],
         ["Twilio page requests the fake received", f"{len(pages):,} ({len(pages) / n:.0f} per call)"],
         ["server CPU time (user + system) / CPUs", f"{cpu_s:,.1f} s on {nproc} CPUs → ≥ {cpu_s / nproc * 1e3:,.0f} ms of wall"],
+        ["CPUs the server kept busy on average (CPU time ÷ wall)", f"{cpu_s / (wall / 1e3):.2f} of {nproc}"],
         ["peak RSS (VmHWM at the last reply)", f"{hwm / 1024:,.0f} MiB (single call: "
          f"{percentile([x['vmhwm_kib'] for x in singles], 50) / 1024:,.0f} MiB)"],
     ])
@@ -746,8 +789,9 @@ def list_twilio_concurrent(ctx: Context) -> Result:
            f"however well they overlap; the wall time ({wall / 1e3:,.1f} s) is mostly that per-call CPU cost (see *Where "
            "the listing time goes*). URLSession keeps at most 32 connections per host (Vapi and Twilio are one host "
            "here), so some page fetches queue behind others.")
+    background_note(r, background)
     r.data = {"n": n, "single_ms": [ns_to_ms(x["wall_ns"]) for x in singles], "wall_ms": wall, "ratio": ratio,
               "reply_ms": reply_ms, "first_page_offsets_ms": [(t - t_write_epoch) * 1e3 for t in firsts],
               "peak_in_flight": peak, "overlapped": overlapped, "cpu_s": cpu_s, "vmhwm_kib": hwm,
-              "twilio_page_requests": len(pages), "written_ms": ns_to_ms(t_written - t0)}
+              "twilio_page_requests": len(pages), "background_cpus": background, "written_ms": ns_to_ms(t_written - t0)}
     return r

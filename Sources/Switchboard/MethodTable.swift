@@ -20,6 +20,9 @@ public enum MethodTable {
     router.add(ListTwilio.self, service: service)
     router.add(ImportNumber.self, service: service)
     router.add(CreateNumber.self, service: service)
+    router.add(GetNumber.self, service: service)
+    router.add(UpdateNumber.self, service: service)
+    router.add(DeleteNumber.self, service: service)
     if service.testHooksEnabled {
       router.add(TestSleep.self, service: service)
       router.add(TestEcho.self, service: service)

@@ -1,0 +1,65 @@
+import JSONRPC
+import Telephony
+
+/// `deleteNumber`: releases a number from the Vapi account, after an explicit confirmation.
+enum DeleteNumber: ServiceMethod {
+  struct Params: Decodable, Sendable {
+    var profile: ProfileName?
+    var id: String
+    var confirm: String
+
+    enum CodingKeys: String, CodingKey { case profile, id, confirm }
+
+    init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
+      guard let id = try c.decodeIfPresent(.id, valid: NumberID.isValid, reason: NumberID.reason) else {
+        throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "required"))
+      }
+      self.id = id
+      confirm = try c.decode(String.self, forKey: .confirm)
+    }
+  }
+  typealias Result = Number
+  static let name = "deleteNumber"
+  static let summary =
+    "Releases a number from the Vapi account (irreversible): `confirm` must repeat the number (E.164) or its id; returns the released number."
+  static let description: String? =
+    "The number is read first; a `confirm` that matches neither its E.164 number nor its id is -32602 with `data.field` `/confirm`, and nothing is deleted. A free Vapi number released this way is gone for good; a Twilio number stays in the Twilio account."
+  static let params = [
+    ProfileParams.descriptor,
+    ContentDescriptor("id", NumberID.schema, required: true),
+    ContentDescriptor("confirm", .string(description: "The number in E.164, or the id, typed again."), required: true),
+  ]
+  static let result = ContentDescriptor("Number", .ref("Number"), required: true)
+  static let errors = [
+    ErrorDescriptor(
+      code: RPCError.invalidParamsCode, message: "Invalid params: /confirm must repeat the number or its id.",
+      data: ["field": "/confirm", "reason": "must repeat the number or its id"])
+  ] + Errors.descriptors(
+    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
+    .upstreamOutcomeUnknown, .notFound, .vaultLocked, .vaultCorrupt, .vaultUnavailable)
+  static let examples = [
+    MethodExample(
+      "release", params: ["id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "confirm": "+14155550100"], result: Number.example)
+  ]
+
+  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+
+  static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
+    let credentials = try service.credentials(params.profile.orDefault)
+    let vapi = try service.vapiClient(credentials)
+    let current = try await vapi.getPhoneNumber(id: params.id)
+    guard params.confirm == current.id || (current.number != nil && params.confirm == current.number) else {
+      throw RPCError.invalidParams(field: "/confirm", reason: "must repeat the number or its id")
+    }
+    let change = AccountChange(
+      service: service, profile: credentials.profile, method: name, target: current.number ?? params.id,
+      idempotencyKey: nil, fingerprint: "")
+    return try await change.run(reconcile: { _ in [] }) { beforeSend in
+      try Task.checkCancellation()
+      try beforeSend()
+      return try await vapi.deletePhoneNumber(id: params.id)
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import JSONRPC
+
+/// A Vapi phone-number id: a UUID (Vapi declares `format: uuid` and answers 400 otherwise).
+enum NumberID {
+  static let reason = "must be a Vapi phone-number id (a UUID)"
+  static let schema = JSONSchema.string(
+    description: "The number's Vapi id.", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+  static func isValid(_ id: String) -> Bool {
+    let bytes = Array(id.utf8)
+    guard bytes.count == 36 else { return false }
+    for (index, byte) in bytes.enumerated() {
+      if [8, 13, 18, 23].contains(index) {
+        if byte != UInt8(ascii: "-") { return false }
+      } else if !((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)) {
+        return false
+      }
+    }
+    return true
+  }
+}
+
+/// A param that may be absent (keep), `null` (clear) or a value (set).
+enum Patch<Value: Sendable & Equatable>: Sendable, Equatable {
+  case keep
+  case clear
+  case set(Value)
+}
+
+extension KeyedDecodingContainer {
+  /// A tri-state string param: absent keeps, `null` clears, a value must pass `isValid`.
+  func decodePatch(_ key: Key, valid isValid: (String) -> Bool, reason: String) throws -> Patch<String> {
+    guard contains(key) else { return .keep }
+    if try decodeNil(forKey: key) { return .clear }
+    guard let value = try decodeIfPresent(key, valid: isValid, reason: reason) else { return .clear }
+    return .set(value)
+  }
+}
