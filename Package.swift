@@ -17,8 +17,9 @@ let package = Package(
   targets: [
     // The JSON-RPC 2.0 engine: JSON, framing, connection, router, OpenRPC. Foundation only.
     .target(name: "JSONRPC"),
-    // HTTP to Vapi and Twilio over URLSession: retry policy, error mapping, wire models.
-    .target(name: "Telephony"),
+    // HTTP to Vapi and Twilio over URLSession: retry policy, error mapping, wire models
+    // (read with JSONRPC's selective JSONReader).
+    .target(name: "Telephony", dependencies: ["JSONRPC"]),
     // The credential store: GRDB, migrations, AES-GCM sealing, profiles, ledger, idempotency.
     .target(
       name: "Vault",

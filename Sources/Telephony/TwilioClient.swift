@@ -129,13 +129,13 @@ public struct TwilioClient: Sendable {
     return absolute
   }
 
-  private func send<T: Decodable & Sendable>(_ method: HTTPMethod, _ url: URL, template: String, as type: T.Type)
+  private func send<T: WireReadable>(_ method: HTTPMethod, _ url: URL, template: String, as type: T.Type)
     async throws -> T
   {
     let request = HTTPRequest(method: method, url: url, headers: headers, pathTemplate: template)
     do {
       return try await transport.send(request, provider: .twilio, redactor: redactor) { data in
-        try JSONDecoder().decode(T.self, from: data)
+        try T.read(data)
       }
     } catch let error as UpstreamError {
       throw error.notFoundOnlyForOneResource(template)

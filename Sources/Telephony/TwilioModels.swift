@@ -91,7 +91,7 @@ public struct TwilioAccount: Codable, Sendable, Equatable {
 }
 
 /// One page of `IncomingPhoneNumbers.json`.
-struct TwilioIncomingNumberPage: Decodable {
+struct TwilioIncomingNumberPage: Decodable, Sendable {
   var numbers: [TwilioIncomingNumber]
   var nextPageURI: String?
 

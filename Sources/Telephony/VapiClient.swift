@@ -102,10 +102,10 @@ public struct VapiClient: Sendable {
   /// `GET /phone-number?limit=1`: succeeds when the key is a valid private key for this region;
   /// a refused key throws `UpstreamError` with kind `.unauthorized`.
   public func checkCredentials() async throws {
-    _ = try await send(.get, "/phone-number", template: "/phone-number", query: [("limit", "1")], as: [IgnoredJSON].self)
+    _ = try await send(.get, "/phone-number", template: "/phone-number", query: [("limit", "1")], as: IgnoredBody.self)
   }
 
-  private func send<T: Decodable & Sendable>(
+  private func send<T: WireReadable>(
     _ method: HTTPMethod, _ path: String, template: String, query: [(String, String)] = [], body: Data? = nil,
     as type: T.Type
   ) async throws -> T {
@@ -117,7 +117,7 @@ public struct VapiClient: Sendable {
     let request = HTTPRequest(method: method, url: url, headers: headers, body: body, pathTemplate: template)
     do {
       return try await transport.send(request, provider: .vapi, redactor: redactor) { data in
-        try JSONDecoder().decode(T.self, from: data)
+        try T.read(data)
       }
     } catch let error as UpstreamError {
       throw error.notFoundOnlyForOneResource(template)

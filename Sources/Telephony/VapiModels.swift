@@ -68,17 +68,24 @@ public struct VapiFallbackDestination: Codable, Sendable, Equatable, Hashable {
 }
 
 /// `GET /v2/phone-number` response: `{results, metadata}`.
-struct VapiPhoneNumberPage: Decodable {
+struct VapiPhoneNumberPage: Decodable, Sendable {
   var results: [VapiPhoneNumber]
   var metadata: Metadata?
 
-  struct Metadata: Decodable {
+  struct Metadata: Decodable, Sendable {
     var totalItems: Int?
     var hasNextPage: Bool?
     var currentPage: Int?
     var totalPages: Int?
 
     private enum Keys: String, CodingKey { case totalItems, hasNextPage, currentPage, totalPages }
+
+    init(totalItems: Int?, hasNextPage: Bool?, currentPage: Int?, totalPages: Int?) {
+      self.totalItems = totalItems
+      self.hasNextPage = hasNextPage
+      self.currentPage = currentPage
+      self.totalPages = totalPages
+    }
 
     // Numbers are declared as JSON "number": accept 12 and 12.0 alike; ignore anything odd.
     init(from decoder: Decoder) throws {
@@ -94,9 +101,4 @@ struct VapiPhoneNumberPage: Decodable {
       hasNextPage = try? c.decode(Bool.self, forKey: .hasNextPage)
     }
   }
-}
-
-/// Any JSON value, ignored (for responses whose shape is all that is checked).
-struct IgnoredJSON: Decodable {
-  init(from decoder: Decoder) throws {}
 }

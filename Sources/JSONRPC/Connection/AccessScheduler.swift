@@ -4,23 +4,55 @@ import Synchronization
 ///
 /// A place in line is taken synchronously when the request arrives (on the reader thread),
 /// so "set credentials, then list numbers" sent back to back always runs in that order,
-/// while requests on other keys, or readers of one key, still run concurrently.
+/// while requests on other keys, or readers of one key, still run concurrently. Every
+/// operation is O(1) amortised, however many requests queue on one key.
 final class AccessScheduler: Sendable {
   struct Ticket: Sendable {
     let key: String
     let serial: UInt64
   }
 
-  private struct Waiter {
-    let serial: UInt64
-    let exclusive: Bool
-    var granted = false
-    var continuation: CheckedContinuation<Void, Never>?
+  private enum Place {
+    case waiting(exclusive: Bool, continuation: CheckedContinuation<Void, Never>?)
+    case running(exclusive: Bool)
+  }
+
+  /// One key's line: who runs, and who waits (FIFO; entries that left are skipped lazily).
+  private struct Line {
+    var readers = 0
+    var writer = false
+    var queue: [UInt64] = []
+    var head = 0
+    var places: [UInt64: Place] = [:]
+
+    var isIdle: Bool { readers == 0 && !writer && places.isEmpty }
+
+    /// Lets waiting requests at the head of the line run; returns whom to wake.
+    mutating func admit() -> [CheckedContinuation<Void, Never>] {
+      var woken: [CheckedContinuation<Void, Never>] = []
+      while head < queue.count {
+        let serial = queue[head]
+        guard case .waiting(let exclusive, let continuation)? = places[serial] else {
+          head += 1  // left the line while waiting
+          continue
+        }
+        if exclusive ? (readers > 0 || writer) : writer { break }
+        places[serial] = .running(exclusive: exclusive)
+        if exclusive { writer = true } else { readers += 1 }
+        if let continuation { woken.append(continuation) }
+        head += 1
+      }
+      if head > 64 && head * 2 > queue.count {
+        queue.removeFirst(head)
+        head = 0
+      }
+      return woken
+    }
   }
 
   private struct State {
     var nextSerial: UInt64 = 0
-    var queues: [String: [Waiter]] = [:]
+    var lines: [String: Line] = [:]
   }
 
   private let state = Mutex(State())
@@ -36,8 +68,9 @@ final class AccessScheduler: Sendable {
     return state.withLock { state in
       state.nextSerial += 1
       let serial = state.nextSerial
-      state.queues[key, default: []].append(Waiter(serial: serial, exclusive: exclusive))
-      Self.grant(&state.queues[key]!)
+      state.lines[key, default: Line()].queue.append(serial)
+      state.lines[key]!.places[serial] = .waiting(exclusive: exclusive, continuation: nil)
+      _ = state.lines[key]!.admit()  // nobody is suspended yet: nothing to wake
       return Ticket(key: key, serial: serial)
     }
   }
@@ -48,11 +81,10 @@ final class AccessScheduler: Sendable {
     await withTaskCancellationHandler {
       await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         let resumeNow = state.withLock { state -> Bool in
-          guard let index = state.queues[ticket.key]?.firstIndex(where: { $0.serial == ticket.serial }) else {
-            return true  // cancelled before we got here
+          guard case .waiting(let exclusive, _)? = state.lines[ticket.key]?.places[ticket.serial] else {
+            return true  // running already, or left the line
           }
-          if state.queues[ticket.key]![index].granted { return true }
-          state.queues[ticket.key]![index].continuation = continuation
+          state.lines[ticket.key]!.places[ticket.serial] = .waiting(exclusive: exclusive, continuation: continuation)
           return false
         }
         if resumeNow { continuation.resume() }
@@ -62,38 +94,27 @@ final class AccessScheduler: Sendable {
     }
   }
 
-  /// Leaves the line (after running, or when cancelled while waiting).
+  /// Leaves the line: after running, or when cancelled while waiting. Releasing twice is harmless.
   func release(_ ticket: Ticket?) {
     guard let ticket else { return }
-    let toResume = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-      guard var queue = state.queues[ticket.key],
-        let index = queue.firstIndex(where: { $0.serial == ticket.serial })
-      else { return [] }
-      var resumed: [CheckedContinuation<Void, Never>] = []
-      if let continuation = queue[index].continuation { resumed.append(continuation) }
-      queue.remove(at: index)
-      resumed += Self.grant(&queue)
-      state.queues[ticket.key] = queue.isEmpty ? nil : queue
-      return resumed
-    }
-    for continuation in toResume { continuation.resume() }
-  }
-
-  /// Grants the head of the line (a writer alone, or a run of readers); returns continuations to resume.
-  @discardableResult
-  private static func grant(_ queue: inout [Waiter]) -> [CheckedContinuation<Void, Never>] {
-    var resumed: [CheckedContinuation<Void, Never>] = []
-    for index in queue.indices {
-      if queue[index].exclusive && index > 0 { break }
-      if !queue[index].granted {
-        queue[index].granted = true
-        if let continuation = queue[index].continuation {
-          resumed.append(continuation)
-          queue[index].continuation = nil
-        }
+    let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+      // Take the line out of the dictionary so it is mutated in place, not copied.
+      guard var line = state.lines.removeValue(forKey: ticket.key) else { return [] }
+      guard let place = line.places.removeValue(forKey: ticket.serial) else {
+        state.lines[ticket.key] = line
+        return []
       }
-      if queue[index].exclusive { break }
+      var woken: [CheckedContinuation<Void, Never>] = []
+      switch place {
+      case .running(let exclusive):
+        if exclusive { line.writer = false } else { line.readers -= 1 }
+      case .waiting(_, let continuation):
+        if let continuation { woken.append(continuation) }  // cancelled while waiting: let it go
+      }
+      woken += line.admit()
+      if !line.isIdle { state.lines[ticket.key] = line }
+      return woken
     }
-    return resumed
+    for continuation in woken { continuation.resume() }
   }
 }

@@ -31,7 +31,7 @@ public struct JSONParser {
   }
 }
 
-private struct Cursor {
+struct Cursor {
   let bytes: UnsafeBufferPointer<UInt8>
   var index = 0
   var depth = 0

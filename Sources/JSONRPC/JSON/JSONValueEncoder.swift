@@ -13,49 +13,70 @@ public struct JSONValueEncoder: Sendable {
 }
 
 /// A mutable slot in the tree being built.
+///
+/// Members and elements live in stored arrays of the class, so appending is amortised O(1)
+/// (an enum payload would be copied on every append, making large results quadratic).
 final class EncodingNode {
-  enum Storage {
+  enum Kind {
     case empty
-    case value(JSONValue)
-    case object([(String, EncodingNode)])
-    case array([EncodingNode])
+    case value
+    case object
+    case array
   }
-  var storage: Storage = .empty
+  var kind: Kind = .empty
+  var value: JSONValue = .null
+  var members: [(key: String, node: EncodingNode)] = []
+  var elements: [EncodingNode] = []
 
   func resolve() -> JSONValue {
-    switch storage {
+    switch kind {
     case .empty: return .object(JSONObject())
-    case .value(let v): return v
-    case .object(let members):
-      var object = JSONObject()
-      for (key, node) in members { object[key] = node.resolve() }
-      return .object(object)
-    case .array(let nodes): return .array(nodes.map { $0.resolve() })
+    case .value: return value
+    case .object:
+      var resolved: [JSONObject.Member] = []
+      resolved.reserveCapacity(members.count)
+      for member in members { resolved.append(JSONObject.Member(member.key, member.node.resolve())) }
+      return .object(JSONObject(resolved))
+    case .array:
+      var resolved: [JSONValue] = []
+      resolved.reserveCapacity(elements.count)
+      for element in elements { resolved.append(element.resolve()) }
+      return .array(resolved)
+    }
+  }
+
+  func set(_ value: JSONValue) {
+    kind = .value
+    self.value = value
+  }
+
+  func becomeObject() {
+    if kind != .object {
+      kind = .object
+      members = []
+    }
+  }
+
+  func becomeArray() {
+    if kind != .array {
+      kind = .array
+      elements = []
     }
   }
 
   func member(_ key: String) -> EncodingNode {
-    if case .object(let members) = storage, let existing = members.first(where: { $0.0 == key }) {
-      return existing.1
-    }
+    becomeObject()
+    // Keys are few per object and normally encoded once; a repeated key reuses its slot.
+    for member in members where member.key == key { return member.node }
     let node = EncodingNode()
-    if case .object(var members) = storage {
-      members.append((key, node))
-      storage = .object(members)
-    } else {
-      storage = .object([(key, node)])
-    }
+    members.append((key, node))
     return node
   }
 
   func appendElement() -> EncodingNode {
+    becomeArray()
     let node = EncodingNode()
-    if case .array(var nodes) = storage {
-      nodes.append(node)
-      storage = .array(nodes)
-    } else {
-      storage = .array([node])
-    }
+    elements.append(node)
     return node
   }
 }
@@ -67,12 +88,12 @@ struct NodeEncoder: Encoder {
   var userInfo: [CodingUserInfoKey: Any] { [:] }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-    if case .object = node.storage {} else { node.storage = .object([]) }
+    node.becomeObject()
     return KeyedEncodingContainer(KeyedNodeContainer<Key>(node: node, codingPath: codingPath))
   }
 
   func unkeyedContainer() -> any UnkeyedEncodingContainer {
-    if case .array = node.storage {} else { node.storage = .array([]) }
+    node.becomeArray()
     return UnkeyedNodeContainer(node: node, codingPath: codingPath)
   }
 
@@ -85,16 +106,16 @@ struct NodeEncoder: Encoder {
 enum ScalarEncoding {
   static func encode<T: Encodable>(_ value: T, into node: EncodingNode, path: [any CodingKey]) throws {
     switch value {
-    case let v as String: node.storage = .value(.string(v))
-    case let v as Bool: node.storage = .value(.bool(v))
-    case let v as Int: node.storage = .value(.number(String(v)))
-    case let v as Int64: node.storage = .value(.number(String(v)))
+    case let v as String: node.set(.string(v))
+    case let v as Bool: node.set(.bool(v))
+    case let v as Int: node.set(.number(String(v)))
+    case let v as Int64: node.set(.number(String(v)))
     case let v as Double:
       guard v.isFinite else {
         throw EncodingError.invalidValue(v, .init(codingPath: path, debugDescription: "non-finite number"))
       }
-      node.storage = .value(.number(v.rounded() == v && abs(v) < 1e15 ? String(Int64(v)) : String(v)))
-    case let v as JSONValue: node.storage = .value(v)
+      node.set(.number(v.rounded() == v && abs(v) < 1e15 ? String(Int64(v)) : String(v)))
+    case let v as JSONValue: node.set(v)
     default: try value.encode(to: NodeEncoder(node: node, codingPath: path))
     }
   }
@@ -105,7 +126,7 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   let node: EncodingNode
   let codingPath: [any CodingKey]
 
-  mutating func encodeNil(forKey key: Key) throws { node.member(key.stringValue).storage = .value(.null) }
+  mutating func encodeNil(forKey key: Key) throws { node.member(key.stringValue).set(.null) }
 
   mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
     try ScalarEncoding.encode(value, into: node.member(key.stringValue), path: codingPath + [key])
@@ -132,12 +153,9 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
   let node: EncodingNode
   let codingPath: [any CodingKey]
-  var count: Int {
-    if case .array(let nodes) = node.storage { return nodes.count }
-    return 0
-  }
+  var count: Int { node.kind == .array ? node.elements.count : 0 }
 
-  mutating func encodeNil() throws { node.appendElement().storage = .value(.null) }
+  mutating func encodeNil() throws { node.appendElement().set(.null) }
 
   mutating func encode<T: Encodable>(_ value: T) throws {
     let key = DynamicKey(intValue: count)
@@ -162,7 +180,7 @@ struct SingleNodeContainer: SingleValueEncodingContainer {
   let node: EncodingNode
   let codingPath: [any CodingKey]
 
-  mutating func encodeNil() throws { node.storage = .value(.null) }
+  mutating func encodeNil() throws { node.set(.null) }
 
   mutating func encode<T: Encodable>(_ value: T) throws {
     try ScalarEncoding.encode(value, into: node, path: codingPath)

@@ -1,0 +1,212 @@
+/// Reads JSON selectively: walks objects and arrays in document order, decodes only the members a
+/// caller asks for and skips the rest without building them.
+///
+/// For large upstream pages where a few fields of each item matter (a Twilio number has some 30
+/// members; Switchboard needs 4), this avoids materialising the whole document. Every value is
+/// still checked to be well formed; a skipped string's escapes are not decoded.
+public struct JSONReader {
+  var cursor: Cursor
+
+  init(_ cursor: Cursor) { self.cursor = cursor }
+
+  /// Runs `body` over the document in `bytes`, then checks nothing but whitespace follows.
+  public static func read<R>(
+    _ bytes: some Collection<UInt8>, _ body: (inout JSONReader) throws -> R
+  ) throws -> R {
+    let run = { (buffer: UnsafeBufferPointer<UInt8>) throws -> R in
+      var reader = JSONReader(Cursor(buffer))
+      if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { reader.cursor.index = 3 }
+      reader.cursor.skipWhitespace()
+      let result = try body(&reader)
+      reader.cursor.skipWhitespace()
+      guard reader.cursor.index == buffer.count else {
+        throw JSONParseError("unexpected data after the JSON value", at: reader.cursor.index)
+      }
+      return result
+    }
+    if let result = try bytes.withContiguousStorageIfAvailable(run) { return result }
+    return try Array(bytes).withUnsafeBufferPointer(run)
+  }
+
+  /// Whether the next value is `null`.
+  public var isNull: Bool {
+    cursor.index < cursor.bytes.count && cursor.bytes[cursor.index] == UInt8(ascii: "n")
+  }
+
+  /// Calls `member` for each member of an object, in order; `member` must read or skip the value.
+  public mutating func readObject(_ member: (JSONKey, inout JSONReader) throws -> Void) throws {
+    try expect(UInt8(ascii: "{"), "expected an object")
+    try cursor.enter()
+    defer { cursor.depth -= 1 }
+    cursor.skipWhitespace()
+    if peek == UInt8(ascii: "}") {
+      cursor.index += 1
+      return
+    }
+    while true {
+      cursor.skipWhitespace()
+      let key = try readKey()
+      cursor.skipWhitespace()
+      try expect(UInt8(ascii: ":"), "expected ':' after an object key")
+      cursor.skipWhitespace()
+      try member(key, &self)
+      cursor.skipWhitespace()
+      if peek == UInt8(ascii: ",") {
+        cursor.index += 1
+        continue
+      }
+      try expect(UInt8(ascii: "}"), "expected ',' or '}' in an object")
+      return
+    }
+  }
+
+  /// Calls `element` for each element of an array, in order; `element` must read or skip it.
+  public mutating func readArray(_ element: (inout JSONReader) throws -> Void) throws {
+    try expect(UInt8(ascii: "["), "expected an array")
+    try cursor.enter()
+    defer { cursor.depth -= 1 }
+    cursor.skipWhitespace()
+    if peek == UInt8(ascii: "]") {
+      cursor.index += 1
+      return
+    }
+    while true {
+      cursor.skipWhitespace()
+      try element(&self)
+      cursor.skipWhitespace()
+      if peek == UInt8(ascii: ",") {
+        cursor.index += 1
+        continue
+      }
+      try expect(UInt8(ascii: "]"), "expected ',' or ']' in an array")
+      return
+    }
+  }
+
+  public mutating func readString() throws -> String {
+    guard peek == UInt8(ascii: "\"") else { throw JSONParseError("expected a string", at: cursor.index) }
+    return try cursor.parseString()
+  }
+
+  /// A string, or nil for `null`.
+  public mutating func readOptionalString() throws -> String? {
+    if isNull {
+      try cursor.expectLiteral("null")
+      return nil
+    }
+    return try readString()
+  }
+
+  public mutating func readBool() throws -> Bool {
+    switch peek {
+    case UInt8(ascii: "t"): try cursor.expectLiteral("true"); return true
+    case UInt8(ascii: "f"): try cursor.expectLiteral("false"); return false
+    default: throw JSONParseError("expected a boolean", at: cursor.index)
+    }
+  }
+
+  /// A number's token, or nil for `null`.
+  public mutating func readOptionalNumber() throws -> String? {
+    if isNull {
+      try cursor.expectLiteral("null")
+      return nil
+    }
+    guard let byte = peek, byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39) else {
+      throw JSONParseError("expected a number", at: cursor.index)
+    }
+    return try cursor.parseNumber()
+  }
+
+  /// The next value, fully built.
+  public mutating func readValue() throws -> JSONValue { try cursor.parseValue() }
+
+  /// Steps over the next value without building it.
+  public mutating func skipValue() throws {
+    guard let byte = peek else { throw JSONParseError("unexpected end of input", at: cursor.index) }
+    switch byte {
+    case UInt8(ascii: "{"): try readObject { _, reader in try reader.skipValue() }
+    case UInt8(ascii: "["): try readArray { reader in try reader.skipValue() }
+    case UInt8(ascii: "\""): try skipString()
+    case UInt8(ascii: "t"): try cursor.expectLiteral("true")
+    case UInt8(ascii: "f"): try cursor.expectLiteral("false")
+    case UInt8(ascii: "n"): try cursor.expectLiteral("null")
+    default: _ = try readOptionalNumber()
+    }
+  }
+
+  private var peek: UInt8? { cursor.index < cursor.bytes.count ? cursor.bytes[cursor.index] : nil }
+
+  private mutating func expect(_ byte: UInt8, _ reason: String) throws {
+    guard peek == byte else { throw JSONParseError(reason, at: cursor.index) }
+    cursor.index += 1
+  }
+
+  /// A key, as raw bytes when it has no escapes (the common case: no String is made).
+  private mutating func readKey() throws -> JSONKey {
+    guard peek == UInt8(ascii: "\"") else { throw JSONParseError("expected an object key", at: cursor.index) }
+    let start = cursor.index + 1
+    var index = start
+    while index < cursor.bytes.count {
+      let byte = cursor.bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        cursor.index = index + 1
+        return JSONKey(raw: UnsafeBufferPointer(rebasing: cursor.bytes[start..<index]))
+      }
+      if byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+      index += 1
+    }
+    return JSONKey(decoded: try cursor.parseString())
+  }
+
+  private mutating func skipString() throws {
+    let start = cursor.index
+    var index = start + 1
+    let bytes = cursor.bytes
+    while index < bytes.count {
+      switch bytes[index] {
+      case UInt8(ascii: "\""):
+        cursor.index = index + 1
+        return
+      case UInt8(ascii: "\\"):
+        index += 2
+      case 0..<0x20:
+        throw JSONParseError("control character in a string", at: index)
+      default:
+        index += 1
+      }
+    }
+    throw JSONParseError("unterminated string", at: start)
+  }
+}
+
+/// An object key as `JSONReader` found it; compare it with `==` to a literal. It points into the
+/// document and is valid only inside the callback it was given to.
+public struct JSONKey {
+  private let raw: UnsafeBufferPointer<UInt8>?
+  private let decoded: String?
+
+  init(raw: UnsafeBufferPointer<UInt8>) {
+    self.raw = raw
+    self.decoded = nil
+  }
+
+  init(decoded: String) {
+    self.raw = nil
+    self.decoded = decoded
+  }
+
+  /// The key as a string.
+  public var string: String {
+    if let decoded { return decoded }
+    return String(decoding: raw!, as: UTF8.self)
+  }
+
+  public static func == (key: JSONKey, literal: StaticString) -> Bool {
+    if let decoded = key.decoded { return decoded == literal.description }
+    let raw = key.raw!
+    guard raw.count == literal.utf8CodeUnitCount else { return false }
+    let pointer = literal.utf8Start
+    for index in 0..<raw.count where raw[index] != pointer[index] { return false }
+    return true
+  }
+}

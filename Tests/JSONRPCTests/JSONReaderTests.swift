@@ -1,0 +1,84 @@
+import XCTest
+
+@testable import JSONRPC
+
+final class JSONReaderTests: XCTestCase {
+  private let page = Array(#"""
+    {"page":0,"incoming_phone_numbers":[
+      {"sid":"PN1","friendly_name":"A \"quoted\" name \u00e9","phone_number":"+14155550100","auth":{"deep":[1,2,{"x":null}]},
+       "capabilities":{"voice":true,"sms":false},"escaped\u0020key":"v","num":-1.5e3},
+      {"phone_number":"+14155550101","sid":"PN2","friendly_name":null,"capabilities":null}
+    ],"next_page_uri":null,"uri":"/x"}
+    """#.utf8)
+
+  func testReadsOnlyWhatIsAskedAndSkipsTheRest() throws {
+    var items: [(String, String, String?, Bool)] = []
+    var next: String? = "unset"
+    var keys: [String] = []
+    try JSONReader.read(page) { reader in
+      try reader.readObject { key, reader in
+        keys.append(key.string)
+        if key == "incoming_phone_numbers" {
+          try reader.readArray { reader in
+            var sid = "", number = "", name: String? = nil, voice = false
+            try reader.readObject { key, reader in
+              if key == "sid" {
+                sid = try reader.readString()
+              } else if key == "phone_number" {
+                number = try reader.readString()
+              } else if key == "friendly_name" {
+                name = try reader.readOptionalString()
+              } else if key == "capabilities", !reader.isNull {
+                try reader.readObject { key, reader in
+                  if key == "voice" { voice = try reader.readBool() } else { try reader.skipValue() }
+                }
+              } else {
+                try reader.skipValue()
+              }
+            }
+            items.append((sid, number, name, voice))
+          }
+        } else if key == "next_page_uri" {
+          next = try reader.readOptionalString()
+        } else {
+          try reader.skipValue()
+        }
+      }
+    }
+    XCTAssertEqual(keys, ["page", "incoming_phone_numbers", "next_page_uri", "uri"])
+    XCTAssertEqual(items.count, 2)
+    XCTAssertEqual(items[0].0, "PN1")
+    XCTAssertEqual(items[0].2, "A \"quoted\" name é")
+    XCTAssertTrue(items[0].3)
+    XCTAssertEqual(items[1].1, "+14155550101")
+    XCTAssertNil(items[1].2)
+    XCTAssertNil(next)
+  }
+
+  func testEscapedKeysCompareByValue() throws {
+    try JSONReader.read(Array(#"{"a\u0062c":1}"#.utf8)) { reader in
+      try reader.readObject { key, reader in
+        XCTAssertTrue(key == "abc")
+        XCTAssertFalse(key == "abd")
+        XCTAssertEqual(try reader.readOptionalNumber(), "1")
+      }
+    }
+  }
+
+  func testMalformedInputIsAnError() {
+    let bad = [#"{"a":1"#, #"{"a" 1}"#, #"{"a":[1,]}"#, #"{"a":"x}"#, #"{"a":tru}"#, #"{"a":1} x"#, #"{"a":{"b":}}"#, "[" + String(repeating: "[", count: 300)]
+    for text in bad {
+      XCTAssertThrowsError(
+        try JSONReader.read(Array(text.utf8)) { reader in
+          if text.hasPrefix("[") { try reader.skipValue() } else { try reader.readObject { _, reader in try reader.skipValue() } }
+        }, text)
+    }
+  }
+
+  func testTypeMismatchesAreErrors() {
+    XCTAssertThrowsError(try JSONReader.read(Array(#"{"a":1}"#.utf8)) { reader in
+      try reader.readObject { _, reader in _ = try reader.readString() }
+    })
+    XCTAssertThrowsError(try JSONReader.read(Array("[1]".utf8)) { reader in try reader.readObject { _, _ in } })
+  }
+}
