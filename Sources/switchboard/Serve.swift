@@ -25,6 +25,11 @@ struct Serve: ParsableCommand {
   }
 
   func run() throws {
+    Self.serve(logLevel: logLevel, clientProcessID: clientProcessID)
+  }
+
+  /// Serves until the connection ends, then exits the process with its status.
+  static func serve(logLevel: String?, clientProcessID: Int32?) -> Never {
     StdioProcess.ignoreSIGPIPE()
     let protocolOutput = StdioProcess.protectStandardOutput()
     let environment = ProcessInfo.processInfo.environment

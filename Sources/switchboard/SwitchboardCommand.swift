@@ -19,6 +19,11 @@ struct SwitchboardCommand: AsyncParsableCommand {
 
   /// Runs the command line, turning service failures into one stderr line and an exit status.
   static func main() async {
+    // Hosts spawn `switchboard` with no arguments: serve at once, without the argument parser's
+    // reflection (it shows in spawn → first reply).
+    if CommandLine.arguments.count == 1 {
+      Serve.serve(logLevel: nil, clientProcessID: nil)
+    }
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? any AsyncParsableCommand {
