@@ -128,6 +128,21 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
   mutating func encodeNil(forKey key: Key) throws { node.member(key.stringValue).set(.null) }
 
+  // Concrete overloads: synthesized `Encodable` code calls these directly, which avoids the
+  // dynamic casts of the generic path for the common scalar members.
+  mutating func encode(_ value: String, forKey key: Key) throws { node.member(key.stringValue).set(.string(value)) }
+  mutating func encode(_ value: Bool, forKey key: Key) throws { node.member(key.stringValue).set(.bool(value)) }
+  mutating func encode(_ value: Int, forKey key: Key) throws { node.member(key.stringValue).set(.number(String(value))) }
+  mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
+    if let value { node.member(key.stringValue).set(.string(value)) }
+  }
+  mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws {
+    if let value { node.member(key.stringValue).set(.bool(value)) }
+  }
+  mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws {
+    if let value { node.member(key.stringValue).set(.number(String(value))) }
+  }
+
   mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
     try ScalarEncoding.encode(value, into: node.member(key.stringValue), path: codingPath + [key])
   }
