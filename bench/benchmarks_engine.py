@@ -13,7 +13,7 @@ import subprocess
 import threading
 import time
 
-from harness import (Context, Proc, Result, benchmark, correlation, fmt, fmt_int, fmt_mib, meets_cell,
+from harness import (gc_paused, Context, Proc, Result, benchmark, correlation, fmt, fmt_int, fmt_mib, meets_cell,
                      ns_to_ms, ns_to_us, now_ns, own_cpu_seconds, percentile, ping_batch, summarize,
                      system_busy_seconds,
                      PAGE)
@@ -38,19 +38,6 @@ def expect_ping_reply(line: bytes, id: int):
     msg = json.loads(line)
     if msg != {"jsonrpc": "2.0", "id": id, "result": {}}:
         raise AssertionError(f"unexpected reply to ping {id}: {line[:200]!r}")
-
-
-class gc_paused:
-    """No Python garbage collection inside timed regions (it would show up as latency spikes)."""
-
-    def __enter__(self):
-        self.was = gc.isenabled()
-        gc.collect()
-        gc.disable()
-
-    def __exit__(self, *exc):
-        if self.was:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------------

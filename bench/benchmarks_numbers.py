@@ -363,6 +363,25 @@ STATS_HEADERS = ["Subject", "What it does", "Runs", "Median ms", "Min ms", "Max 
 # ---------------------------------------------------------------------------------------------
 # listTwilio
 # ---------------------------------------------------------------------------------------------
+
+def compare_with_sdk(r: Result, method: str, sdk_name: str, sdk_runs: list, sb: float, sb_rss: int, floor: float,
+                     digits: int):
+    """Records the issue's two targets for `method` against an SDK's runs (own cost = wall − HTTP floor)
+    and returns the SDK figures: (wall ms, peak RSS KiB, own cost ms of Switchboard and of the SDK, ratio,
+    SDK import ms, SDK listing ms)."""
+    sdk_ms = med(sdk_runs)
+    sdk_rss = percentile([x["vmhwm_kib"] for x in sdk_runs], 50)
+    own_sb, own_sdk = sb - floor, sdk_ms - floor
+    ratio = own_sb / own_sdk if own_sdk > 0 else float("inf")
+    r.target(f"{method} own cost vs {sdk_name} (time − HTTP floor)",
+             f"{own_sb:,.0f} ms vs {own_sdk:,.0f} ms (×{ratio:.{digits}f})", "≤ ⅓ of the SDK's (×0.33)",
+             ratio <= TARGET_OWN_RATIO)
+    r.target(f"{method} peak RSS vs {sdk_name}", f"{mib(sb_rss)} MiB vs {mib(sdk_rss)} MiB",
+             "less than the SDK's", sb_rss < sdk_rss)
+    imports = med(sdk_runs, "sdk", lambda s: s["import_ms"])
+    lists = med(sdk_runs, "sdk", lambda s: s["list_ms"])
+    return sdk_ms, sdk_rss, own_sb, own_sdk, ratio, imports, lists
+
 @benchmark(BENCHMARKS, "list_twilio", "listTwilio over 10,000 numbers: Switchboard, the twilio SDK, the HTTP floor")
 def list_twilio(ctx: Context) -> Result:
     fx = fixture(ctx)
@@ -409,18 +428,10 @@ def list_twilio(ctx: Context) -> Result:
         f"Own cost = the subject's median − the floor's median. {runs} runs after {warmups} warm-up, interleaved."))
     targets_ok = None
     if sdk:
-        sdk_ms = med(m["sdk"])
-        sdk_rss = percentile([x["vmhwm_kib"] for x in m["sdk"]], 50)
         rows.append(stats_row(f"`twilio` {m['sdk'][0]['sdk']['version']} Python SDK",
                               "`incoming_phone_numbers.list(page_size=1000)` → 10,000 SDK objects", m["sdk"], floor))
-        own_sb, own_sdk = sb - floor, sdk_ms - floor
-        ratio = own_sb / own_sdk if own_sdk > 0 else float("inf")
-        r.target("listTwilio own cost vs the twilio SDK's (time − HTTP floor)",
-                 f"{own_sb:,.0f} ms vs {own_sdk:,.0f} ms (×{ratio:.2f})", "≤ ⅓ of the SDK's (×0.33)",
-                 ratio <= TARGET_OWN_RATIO)
-        r.target("listTwilio peak RSS vs the twilio SDK's", f"{mib(sb_rss)} MiB vs {mib(sdk_rss)} MiB",
-                 "less than the SDK's", sb_rss < sdk_rss)
-        imports, lists = med(m["sdk"], "sdk", lambda s: s["import_ms"]), med(m["sdk"], "sdk", lambda s: s["list_ms"])
+        sdk_ms, sdk_rss, own_sb, own_sdk, ratio, imports, lists = compare_with_sdk(
+            r, "listTwilio", "the twilio SDK's", m["sdk"], sb, sb_rss, floor, digits=2)
         data.update(sdk_ms=sdk_ms, sdk_rss_kib=sdk_rss, own_sb_ms=own_sb, own_sdk_ms=own_sdk, ratio=ratio,
                     sdk_import_ms=imports, sdk_list_ms=lists)
         targets_ok = ratio <= TARGET_OWN_RATIO and sb_rss < sdk_rss
@@ -501,18 +512,10 @@ def list_numbers(ctx: Context) -> Result:
         f"`metadata.has_next_page` is false. {runs} runs after {warmups} warm-up (SDK: {sdk_runs}, it is slow), interleaved."))
     rows = [stats_row("**Switchboard**", "`listNumbers` → 10,000 numbers", m["sb"], floor)]
     if sdk:
-        sdk_ms = med(m["sdk"])
-        sdk_rss = percentile([x["vmhwm_kib"] for x in m["sdk"]], 50)
         rows.append(stats_row(f"`vapi_server_sdk` {m['sdk'][0]['sdk']['version']}",
                               "10 × `find_all_paginated(page=N, limit=1000)` → 10,000 pydantic models", m["sdk"], floor))
-        own_sb, own_sdk = sb - floor, sdk_ms - floor
-        ratio = own_sb / own_sdk if own_sdk > 0 else float("inf")
-        r.target("listNumbers own cost vs the Vapi SDK's (time − HTTP floor)",
-                 f"{own_sb:,.0f} ms vs {own_sdk:,.0f} ms (×{ratio:.3f})", "≤ ⅓ of the SDK's (×0.33)",
-                 ratio <= TARGET_OWN_RATIO)
-        r.target("listNumbers peak RSS vs the Vapi SDK's", f"{mib(sb_rss)} MiB vs {mib(sdk_rss)} MiB",
-                 "less than the SDK's", sb_rss < sdk_rss)
-        imports, lists = med(m["sdk"], "sdk", lambda s: s["import_ms"]), med(m["sdk"], "sdk", lambda s: s["list_ms"])
+        sdk_ms, sdk_rss, own_sb, own_sdk, ratio, imports, lists = compare_with_sdk(
+            r, "listNumbers", "the Vapi SDK's", m["sdk"], sb, sb_rss, floor, digits=3)
         r.note(f"The Vapi SDK's time is almost all in building its models: `import vapi` ≈ {imports:,.0f} ms, the "
                f"10 pages ≈ {lists:,.0f} ms, i.e. ≈ {lists / N_VAPI:.2f} ms per number (pydantic validation of "
                "the provider union), against the floor's "

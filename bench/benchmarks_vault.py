@@ -17,7 +17,7 @@ import subprocess
 import threading
 
 import perf_profile
-from harness import (PAGE, Context, Proc, Result, RpcClient, benchmark, fmt, fmt_int, own_cpu_seconds, ns_to_ms,
+from harness import (gc_paused, PAGE, Context, Proc, Result, RpcClient, benchmark, fmt, fmt_int, own_cpu_seconds, ns_to_ms,
                      ns_to_us, now_ns, percentile, summarize)
 from spawn_call import mount_of, timed_call
 
@@ -38,17 +38,6 @@ def line(id, method, params=None) -> bytes:
     if params is not None:
         msg["params"] = params
     return json.dumps(msg, separators=(",", ":")).encode() + b"\n"
-
-
-class gc_paused:
-    def __enter__(self):
-        self.was = gc.isenabled()
-        gc.collect()
-        gc.disable()
-
-    def __exit__(self, *exc):
-        if self.was:
-            gc.enable()
 
 
 def store_home(ctx: Context):

@@ -24,6 +24,7 @@ define small functions `fn(ctx) -> Result` and register them in their module-lev
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import math
 import os
@@ -537,3 +538,16 @@ def proc_status_like(path: str, field: str) -> int:
             if line.startswith(field + ":"):
                 return int(line.split()[1])
     raise KeyError(field)
+
+
+class gc_paused:
+    """No Python garbage collection inside timed regions (it would show up as latency spikes)."""
+
+    def __enter__(self):
+        self.was = gc.isenabled()
+        gc.collect()
+        gc.disable()
+
+    def __exit__(self, *exc):
+        if self.was:
+            gc.enable()
