@@ -19,6 +19,7 @@ public enum MethodTable {
     router.add(ListNumbers.self, service: service)
     router.add(ListTwilio.self, service: service)
     router.add(ImportNumber.self, service: service)
+    router.add(ImportNumbers.self, service: service)
     router.add(CreateNumber.self, service: service)
     router.add(GetNumber.self, service: service)
     router.add(UpdateNumber.self, service: service)

@@ -148,8 +148,12 @@ extension Connection {
       reply = OutgoingMessage.result(id: id, encodedResult: encoded)
     case .failure(let error):
       log(.debug, "<- \(method) id \(id): \(type(of: error))")
+      let handlerError = (error as? any RPCErrorConvertible)?.rpcError
       if entry?.serverCancelled == true {
         reply = OutgoingMessage.error(id: id, .serverCancelled)
+      } else if let handlerError, handlerError.code == RPCError.requestCancelledCode {
+        // A handler may end a cancelled request itself, with `data` saying what was already done.
+        reply = OutgoingMessage.error(id: id, handlerError)
       } else if entry?.cancelled == true || error is CancellationError {
         reply = OutgoingMessage.error(id: id, .requestCancelled)
       } else if let error = error as? any RPCErrorConvertible {
