@@ -28,7 +28,10 @@ enum ImportNumbers: ServiceMethod {
       guard (1...1000).contains(sids.count) else { throw ParamsError(pointer: "/sids", reason: "must hold 1-1000 SIDs") }
       self.sids = sids
       namePrefix = try c.decodeIfPresent(.namePrefix, valid: { $0.utf16.count < NumberName.maxLength }, reason: "must be shorter than 40 characters")
-      idempotencyKey = try c.decodeIfPresent(.idempotencyKey, valid: { IdempotencyKey.isValid($0 + "/PN0123456789abcdef0123456789abcdef") }, reason: IdempotencyKey.reason)
+      // Each SID runs under "<key>/<sid>" (35 more bytes), which must still be a valid key.
+      idempotencyKey = try c.decodeIfPresent(
+        .idempotencyKey, valid: { IdempotencyKey.isValid($0) && $0.utf8.count <= 255 - 35 },
+        reason: "must be 1-220 printable characters")
     }
   }
 
