@@ -63,7 +63,9 @@ enum ImportNumbers: ServiceMethod {
     ProfileParams.descriptor,
     ContentDescriptor("sids", .array(.string(pattern: "^PN[0-9a-fA-F]{32}$"), minItems: 1, maxItems: 1000), required: true),
     ContentDescriptor("namePrefix", .string(description: "Put before each Twilio friendly name.", maxLength: 39)),
-    ContentDescriptor("idempotencyKey", IdempotencyKey.schema),
+    ContentDescriptor(
+      "idempotencyKey",
+      .string(description: "Makes the batch safe to retry: SID s runs under the key \"<key>/s\".", minLength: 1, maxLength: 220)),
   ]
   static let reportsProgress = true
   static let result = ContentDescriptor(
