@@ -113,10 +113,15 @@ enum KeyState: Sendable {
       switch loadKeyFile(keyFilePath) {
       case .success(let loaded):
         key = loaded
-      case .failure(.missing):
-        if try Schema.holdsSealedData(pool) {
-          return .locked(.keyFileMissing)
+      case .failure(.missing) where try Schema.holdsSealedData(pool):
+        // Another process may have created master.key and then its key check between our two
+        // looks (it always writes the file first): look at the file again before calling it missing.
+        switch loadKeyFile(keyFilePath) {
+        case .success(let loaded): key = loaded
+        case .failure(.missing): return .locked(.keyFileMissing)
+        case .failure(.lock(let reason)): return .locked(reason)
         }
+      case .failure(.missing):
         let fresh = MasterKey.generate()
         switch try FilePermissions.createExclusively(keyFilePath, contents: fresh.fileContents) {
         case .created:
