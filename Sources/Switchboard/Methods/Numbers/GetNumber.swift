@@ -12,10 +12,7 @@ enum GetNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      guard let id = try c.decodeIfPresent(.id, valid: NumberID.isValid, reason: NumberID.reason) else {
-        throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "required"))
-      }
-      self.id = id
+      id = try c.decode(.id, valid: NumberID.isValid, reason: NumberID.reason)
     }
   }
   typealias Result = Number

@@ -15,10 +15,7 @@ enum UpdateNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      guard let id = try c.decodeIfPresent(.id, valid: NumberID.isValid, reason: NumberID.reason) else {
-        throw DecodingError.keyNotFound(CodingKeys.id, .init(codingPath: c.codingPath, debugDescription: "required"))
-      }
-      self.id = id
+      id = try c.decode(.id, valid: NumberID.isValid, reason: NumberID.reason)
       name = try c.decodePatch(.name, valid: NumberName.isValid, reason: NumberName.reason)
       fallbackNumber = try c.decodePatch(.fallbackNumber, valid: Formats.isE164, reason: Formats.e164Reason)
       assistantId = try c.decodePatch(.assistantId, valid: { !$0.isEmpty && $0.utf8.count <= 100 }, reason: "must be an assistant id")
