@@ -5,7 +5,7 @@ let package = Package(
   name: "Switchboard",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "switchboard", targets: ["switchboard"]),
+    .executable(name: "switchboard", targets: ["switchboard-cli"]),
     .library(name: "JSONRPC", targets: ["JSONRPC"]),
   ],
   dependencies: [
@@ -36,8 +36,10 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    // The `switchboard` executable. Its folder is not `Sources/switchboard`: on a case-insensitive
+    // file system (macOS's default) that would be the same folder as `Sources/Switchboard`.
     .executableTarget(
-      name: "switchboard",
+      name: "switchboard-cli",
       dependencies: [
         "Switchboard", "JSONRPC", "Vault",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -3,7 +3,7 @@
 Beside Switchboard: the official Python SDKs doing the same listing against the same fake (a fresh
 interpreter each time, `bench/sdk_listing.py`), and the floor: a bare HTTP client (`curl`, one
 keep-alive connection) fetching the same page URLs without parsing them (`bench/floor_fetch.py`).
-Own cost = wall time − floor. The fake runs as a separate process (`tests/fake_upstream`), never
+Own cost = wall time − floor. The fake runs as a separate process (`integration/fake_upstream`), never
 inside the harness, so the harness's GIL does not slow it.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ from spawn_call import timed_call, timed_run
 SECTION = "Numbers"
 BENCHMARKS: list = []
 
-FAKE_SCRIPT = ROOT / "tests" / "fake_upstream" / "fake_upstream.py"
+FAKE_SCRIPT = ROOT / "integration" / "fake_upstream" / "fake_upstream.py"
 N_TWILIO = 10_000            # Twilio numbers in the fake account, all voice-capable
 N_VAPI = 10_000              # Vapi numbers in total ...
 N_IMPORTED = 1_000           # ... of which this many are imported Twilio numbers (provider "twilio")
@@ -417,7 +417,7 @@ def list_twilio(ctx: Context) -> Result:
     r = Result(description=(
         f"A fake Twilio account with {N_TWILIO:,} numbers, all voice-capable (`--twilio-non-voice-every 0`), "
         f"and a fake Vapi account with {N_VAPI:,} numbers ({N_IMPORTED:,} of them imported Twilio numbers), served by "
-        "`tests/fake_upstream` in its own process on 127.0.0.1. Every row is a fresh process timed from "
+        "`integration/fake_upstream` in its own process on 127.0.0.1. Every row is a fresh process timed from "
         "`Popen` to the complete result (Switchboard: the reply line to `listTwilio` written right after the "
         "spawn; SDK: a `python3` that imports `twilio` 9.x and runs "
         "`Client(sid, token).incoming_phone_numbers.list(page_size=1000)` with `client.api.base_url` pointed at the "

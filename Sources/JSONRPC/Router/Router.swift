@@ -7,6 +7,7 @@ public struct Router: Sendable {
     /// Built on demand (only `rpc.discover` needs it), so start-up does not pay for every schema.
     let descriptor: @Sendable () -> MethodDescriptor
     let rejectsUnknownParams: Bool
+    let reportsProgress: Bool
     let prepare: @Sendable (JSONValue?) throws(RPCError) -> PreparedCall
   }
 
@@ -27,7 +28,9 @@ public struct Router: Sendable {
     let decoder = JSONValueDecoder(
       rejectUnknownKeys: strictParams,
       allowedTopLevelKeys: M.reportsProgress ? ["workDoneToken", "partialResultToken"] : [])
-    let entry = Entry(descriptor: { M.descriptor }, rejectsUnknownParams: strictParams) { raw throws(RPCError) in
+    let entry = Entry(
+      descriptor: { M.descriptor }, rejectsUnknownParams: strictParams, reportsProgress: M.reportsProgress
+    ) { raw throws(RPCError) in
       let value: JSONValue
       switch raw {
       case nil: value = .object([:])
@@ -110,12 +113,40 @@ struct ProgressTokens: Sendable {
   }
 }
 
+/// A `$/progress` value of an in-process call, as the wire would carry it.
+public enum InProcessProgress: Sendable {
+  /// A work-done value: `{kind: "begin"|"report"|"end", title?, message?, percentage?}`.
+  case workDone(JSONValue)
+  /// One batch of partial results (for listings, an array of items).
+  case partialResult(JSONValue)
+}
+
 extension Router {
-  /// Calls a method in-process, with the same params validation as over the wire (for command-line front ends and tests).
-  public func call(_ method: String, params: JSONValue = .object([:])) async throws -> JSONValue {
+  /// Calls a method in-process, with the same params validation as over the wire (for command-line
+  /// and MCP front ends, and tests). With `onProgress`, a method that reports progress does so as
+  /// if the client had sent both a `workDoneToken` and a `partialResultToken`. Cancelling the
+  /// calling task cancels the call.
+  public func call(
+    _ method: String, params: JSONValue = .object([:]),
+    onProgress: (@Sendable (InProcessProgress) -> Void)? = nil
+  ) async throws -> JSONValue {
     guard let entry = entry(method) else { throw RPCError.methodNotFound(method) }
     let prepared = try entry.prepare(params)
-    let bytes = try await prepared.run(.detached(method: method))
+    var context = RequestContext.detached(method: method)
+    if let onProgress, entry.reportsProgress {
+      var tokens = ProgressTokens()
+      tokens.workDone = .string("work")
+      tokens.partialResult = .string("partial")
+      context = RequestContext(
+        id: .number("0"), method: method,
+        progress: ProgressChannel(tokens: tokens) { frame in
+          guard let note = try? JSONParser.parse(frame), let value = note["params"]?["value"] else { return }
+          let isWork = note["params"]?["token"] == .string("work")
+          onProgress(isWork ? .workDone(value) : .partialResult(value))
+        })
+    }
+    let bytes = try await prepared.run(context)
+    context.progress.close()
     return try JSONParser.parse(bytes)
   }
 }

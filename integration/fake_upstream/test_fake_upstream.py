@@ -1,6 +1,6 @@
 """Self-tests for fake_upstream.py (stdlib HTTP clients only).
 
-Run: cd /work/main && python3 -m pytest -q tests/fake_upstream
+Run: python3 -m pytest -q integration/fake_upstream  (from the repository root)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Shared helpers for the Numbers end-to-end tests (test_numbers_*.py). Holds no tests.
 
 The Numbers methods (listNumbers, listTwilio, importNumber, createNumber, verifyCredentials,
-listOperations) are driven against tests/fake_upstream; these helpers turn the fake's state into the
+listOperations) are driven against integration/fake_upstream; these helpers turn the fake's state into the
 values switchboard must return and read the fake's recorded requests.
 """
 from __future__ import annotations

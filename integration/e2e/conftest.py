@@ -40,7 +40,7 @@ def sb(spawn):
 
 @pytest.fixture
 def fake(tmp_path):
-    """A fake Vapi + Twilio server on 127.0.0.1 (tests/fake_upstream), logging every exchange."""
+    """A fake Vapi + Twilio server on 127.0.0.1 (integration/fake_upstream), logging every exchange."""
     from fake_upstream import FakeUpstream
 
     server = FakeUpstream(log_path=str(tmp_path / "fake-upstream.log"))

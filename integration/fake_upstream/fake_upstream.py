@@ -10,7 +10,7 @@ on 127.0.0.1 serves BOTH APIs from the server root:
           ``/2010-04-01/Accounts/{AC}/IncomingPhoneNumbers/{PN}.json``
 * Control API (no auth, never recorded): ``/__control/...``
 
-Behaviour follows /work/shared/reference/api-facts.md.  Choices made where the
+Behaviour follows ../shared/reference/api-facts.md.  Choices made where the
 real API is UNCONFIRMED are marked "CHOICE" below and listed in README.md.
 
 Usage: see README.md next to this file, or ``--help``.
