@@ -38,10 +38,20 @@ public final class SwitchboardService: Sendable {
     }
   }
 
-  /// How long after an idempotent write was sent a retry waits before sending it again when the
-  /// first attempt's outcome is unknown (`SWITCHBOARD_IDEMPOTENCY_SETTLE_MS`, default 30 s).
+  /// How long after an attempt of an idempotent write ended without a known outcome no new POST
+  /// is sent under its key: Vapi may still be processing it. Measured from the end of the attempt
+  /// (`SWITCHBOARD_IDEMPOTENCY_SETTLE_MS`, default 60 s) and never shorter than the HTTP deadline
+  /// (`SWITCHBOARD_HTTP_TIMEOUT_MS`) plus one second, so a reply slower than the deadline still
+  /// lands inside it.
   var idempotencySettle: TimeInterval {
-    environment["SWITCHBOARD_IDEMPOTENCY_SETTLE_MS"].flatMap(Double.init).map { max(0, $0) / 1000 } ?? 30
+    let configured = environment["SWITCHBOARD_IDEMPOTENCY_SETTLE_MS"].flatMap(Double.init).map { max(0, $0) / 1000 } ?? 60
+    return max(configured, httpDeadline + 1)
+  }
+
+  /// The hard per-attempt deadline of an upstream call, in seconds.
+  var httpDeadline: TimeInterval {
+    let parts = upstream.transport.policy.requestTimeout.components
+    return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
   }
 
   /// Whether the test-only methods (`test/*`) are served (`SWITCHBOARD_TEST_HOOKS=1`).

@@ -12,8 +12,8 @@ import Foundation
 ///   `maxRetries` times, with full-jitter exponential backoff or the delay the server asks for
 ///   (`retry-after-ms`, `Retry-After`); a requested delay above `maxRetryAfter` is not waited.
 /// - POST/PATCH/DELETE: retried only on 429 and on failures proving nothing was sent (connection
-///   refused, DNS failure). Once the request may have reached the server, a failure is
-///   `.outcomeUnknown` and is never retried.
+///   refused, DNS failure). Whatever else comes back is judged by `WriteOutcomeRule`: once the
+///   request may have reached the server, a failure is `.outcomeUnknown` and is never retried.
 /// - Cancelling the calling task cancels the transfer at once, makes no further attempt and
 ///   throws `CancellationError`.
 ///
@@ -126,10 +126,12 @@ public final class HTTPTransport: Sendable {
       }
     }
     let requested = RetryPolicy.requestedDelay(header: { response.value(forHTTPHeaderField: $0) })
-    let fields = UpstreamErrorBody.parse(data)?.fields(for: provider, redactor: redactor)
+    let body = UpstreamErrorBody.parse(data)
+    let fields = body?.fields(for: provider, redactor: redactor)
     let error = UpstreamError(
       provider: provider,
-      kind: RetryPolicy.kind(status: status, method: method, retryAfterMs: requested?.wholeMilliseconds),
+      kind: RetryPolicy.kind(
+        status: status, method: method, retryAfterMs: requested?.wholeMilliseconds, readableBody: body != nil),
       status: status, upstreamCode: fields?.code, upstreamMessage: fields?.message)
     if RetryPolicy.isRetriable(status: status, method: method) {
       return .retry(error, requested: requested)
@@ -138,7 +140,8 @@ public final class HTTPTransport: Sendable {
   }
 
   private func evaluate<T>(failure: Error, method: HTTPMethod, provider: Provider) -> Step<T> {
-    switch RetryPolicy.classify(failure) {
+    let classified = RetryPolicy.classify(failure)
+    switch classified {
     case .notSent(let reason):
       return .retry(UpstreamError(provider: provider, kind: .unavailable, reason: reason), requested: nil)
     case .maybeSent(let reason):
@@ -146,8 +149,9 @@ public final class HTTPTransport: Sendable {
         return .retry(UpstreamError(provider: provider, kind: .unavailable, reason: reason), requested: nil)
       }
       return .fail(UpstreamError(provider: provider, kind: .outcomeUnknown, reason: reason))
-    case .fatal(let reason):
-      return .fail(UpstreamError(provider: provider, kind: .unavailable, reason: reason))
+    case .fatal(let reason, _):
+      let unknown = !method.isRetriableRead && WriteOutcomeRule.verdict(failure: classified) == .unknown
+      return .fail(UpstreamError(provider: provider, kind: unknown ? .outcomeUnknown : .unavailable, reason: reason))
     }
   }
 

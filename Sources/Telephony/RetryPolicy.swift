@@ -10,12 +10,13 @@ enum NetworkFailure: Equatable, Sendable {
   case notSent(reason: String)
   /// The request may have been sent (timeout, reset, lost reply): only reads are retried.
   case maybeSent(reason: String)
-  /// A configuration problem (bad URL, TLS certificate rejected): never retried.
-  case fatal(reason: String)
+  /// A problem no retry fixes (bad URL, TLS certificate rejected, a non-HTTP reply). `sent` is
+  /// false only when the request provably never left (the TLS handshake failed before it).
+  case fatal(reason: String, sent: Bool)
 
   var reason: String {
     switch self {
-    case .notSent(let r), .maybeSent(let r), .fatal(let r): return r
+    case .notSent(let r), .maybeSent(let r), .fatal(let r, _): return r
     }
   }
 }
@@ -45,11 +46,13 @@ enum RetryPolicy {
     case .networkConnectionLost: return .maybeSent(reason: "connection reset or lost")
     case .badServerResponse, .zeroByteResource, .cannotParseResponse:
       return .maybeSent(reason: "no valid response")
-    case .badURL, .unsupportedURL: return .fatal(reason: "invalid URL")
+    // libcurl reports a reply that is not HTTP at all (after the request was sent) as an
+    // unsupported protocol, which Foundation maps to these codes.
+    case .badURL, .unsupportedURL: return .fatal(reason: "invalid URL or non-HTTP reply", sent: true)
     case .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
       .serverCertificateHasUnknownRoot, .clientCertificateRejected, .clientCertificateRequired:
-      return .fatal(reason: "TLS certificate rejected")
-    case .httpTooManyRedirects, .redirectToNonExistentLocation: return .fatal(reason: "redirect refused")
+      return .fatal(reason: "TLS certificate rejected", sent: false)
+    case .httpTooManyRedirects, .redirectToNonExistentLocation: return .fatal(reason: "redirect refused", sent: true)
     default:
       let text = urlError.localizedDescription
       if text.hasPrefix("Failed to connect to") || text.contains("Couldn't connect to server")
@@ -61,7 +64,7 @@ enum RetryPolicy {
         return .notSent(reason: "DNS lookup failed")
       }
       if text.contains("SSL certificate problem") || text.contains("certificate verify failed") {
-        return .fatal(reason: "TLS certificate rejected")
+        return .fatal(reason: "TLS certificate rejected", sent: false)
       }
       return .maybeSent(reason: "network error")
     }
@@ -74,18 +77,19 @@ enum RetryPolicy {
   }
 
   /// The error class of a final non-2xx status. Pure status mapping: the service decides what a
-  /// class means for its method.
-  static func kind(status: Int, method: HTTPMethod, retryAfterMs: Int?) -> UpstreamError.Kind {
+  /// class means for its method. For writes, `WriteOutcomeRule` decides first whether the reply
+  /// proves anything at all (`readableBody`).
+  static func kind(status: Int, method: HTTPMethod, retryAfterMs: Int?, readableBody: Bool = true) -> UpstreamError.Kind {
+    if !method.isRetriableRead, WriteOutcomeRule.verdict(status: status, readableBody: readableBody) == .unknown {
+      return .outcomeUnknown
+    }
     switch status {
     case 401, 403: return .unauthorized
     case 404: return .notFound
     case 409: return .conflict
     case 429: return .rateLimited(retryAfterMs: retryAfterMs)
     case 408 where method.isRetriableRead: return .unavailable
-    case 500...599 where method.isRetriableRead: return .unavailable
-    // A gateway failing or timing out in front of the server says nothing about whether the
-    // server processed the mutation.
-    case 502, 504: return .outcomeUnknown
+    case 500...599: return .unavailable
     default: return .rejected
     }
   }

@@ -59,7 +59,7 @@ enum FilePermissions {
   /// created with `O_CREAT|O_EXCL` and mode 0600; an existing file owned by the
   /// current user whose mode gives anything to group or others is tightened to 0600.
   static func ensurePrivateFile(_ path: String) throws {
-    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, fileMode)
+    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, fileMode)
     if fd >= 0 {
       _ = fchmod(fd, fileMode)
       _ = close(fd)
@@ -72,14 +72,17 @@ enum FilePermissions {
     tightenIfExists(path)
   }
 
-  /// If `path` exists, is owned by the current user and is accessible to group
-  /// or others, changes its mode to 0600. Errors are ignored (best effort).
+  /// If `path` exists as a regular file (a link is never followed), is owned by the current user
+  /// and is accessible to group or others, changes its mode to 0600. Errors are ignored (best effort).
   static func tightenIfExists(_ path: String) {
+    let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+    guard fd >= 0 else { return }
+    defer { _ = close(fd) }
     var info = stat()
-    guard stat(path, &info) == 0 else { return }
+    guard fstat(fd, &info) == 0 else { return }
     guard (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid() else { return }
     if (info.st_mode & 0o077) != 0 {
-      _ = chmod(path, fileMode)
+      _ = fchmod(fd, fileMode)
     }
   }
 
@@ -93,7 +96,7 @@ enum FilePermissions {
   /// Reads at most `limit` bytes of `path`; tightens a readable file's mode to
   /// 0600 when it is looser (and owned by us).
   static func readSmallFile(_ path: String, limit: Int = 4096) -> ReadResult {
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // a FIFO must not block us
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)  // a FIFO must not block us; a link is never followed
     if fd < 0 {
       return errno == ENOENT ? .missing : .unreadable
     }

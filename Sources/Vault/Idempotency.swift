@@ -46,14 +46,21 @@ public struct IdempotencyRecord: Sendable, Equatable, Codable {
   public var owner: String?
   /// When the upstream write was last about to be sent, if ever.
   public var sentAt: Date?
+  /// When the last attempt ended without a known outcome (nil while one runs, or if its process died).
+  public var endedAt: Date?
+  /// The ledger row recording the attempt whose outcome is unknown.
+  public var operationId: Int64?
 
   /// Creates a record (the vault builds these; tests and callers may too).
   public init(
     profile: String, key: String, method: String, fingerprint: String, state: IdempotencyState,
-    outcome: Data? = nil, createdAt: Date, completedAt: Date? = nil, owner: String? = nil, sentAt: Date? = nil
+    outcome: Data? = nil, createdAt: Date, completedAt: Date? = nil, owner: String? = nil, sentAt: Date? = nil,
+    endedAt: Date? = nil, operationId: Int64? = nil
   ) {
     self.owner = owner
     self.sentAt = sentAt
+    self.endedAt = endedAt
+    self.operationId = operationId
     self.profile = profile
     self.key = key
     self.method = method
@@ -154,7 +161,9 @@ extension Vault {
       createdAt: row.lenient("createdAt") ?? Date(timeIntervalSince1970: 0),
       completedAt: row.lenient("completedAt"),
       owner: row.lenient("owner"),
-      sentAt: row.lenient("sentAt"))
+      sentAt: row.lenient("sentAt"),
+      endedAt: row.lenient("endedAt"),
+      operationId: row.lenient("operationId"))
   }
 
   /// Takes over a pending key whose owner is `expectedOwner` (for instance a process that died),
@@ -172,22 +181,29 @@ extension Vault {
     }
   }
 
-  /// Records that the upstream write of a pending key is about to be sent.
+  /// Records that the upstream write of a pending key is about to be sent (a new attempt: its end
+  /// is not known yet).
   public func markIdempotentSent(profile: String, key: String) throws {
     try write("mark an idempotent request as sent") { db in
       try db.execute(
-        sql: "UPDATE idempotency SET sentAt = ? WHERE profile = ? AND key = ? AND state = 'pending'",
+        sql: "UPDATE idempotency SET sentAt = ?, endedAt = NULL WHERE profile = ? AND key = ? AND state = 'pending'",
         arguments: [Date(), profile, key])
     }
   }
 
-  /// Leaves a pending key unowned: its attempt ended without a known outcome, and the next
-  /// attempt may take it over at once.
-  public func suspendIdempotent(profile: String, key: String) throws {
+  /// Leaves a pending key unowned, so the next attempt may take it over at once. When its attempt
+  /// ended without a known outcome, `attemptEnded` says when (the settle window runs from there)
+  /// and `operationId` names the ledger row that records it as unknown.
+  public func suspendIdempotent(
+    profile: String, key: String, attemptEnded: Date? = nil, operationId: Int64? = nil
+  ) throws {
     try write("suspend an idempotent request") { db in
       try db.execute(
-        sql: "UPDATE idempotency SET owner = NULL WHERE profile = ? AND key = ? AND state = 'pending'",
-        arguments: [profile, key])
+        sql: """
+          UPDATE idempotency SET owner = NULL, endedAt = COALESCE(?, endedAt), operationId = COALESCE(?, operationId)
+          WHERE profile = ? AND key = ? AND state = 'pending'
+          """,
+        arguments: [attemptEnded, operationId, profile, key])
     }
   }
 }

@@ -5,8 +5,11 @@ import GRDB
 public enum OperationOutcome: String, Sendable, Equatable, Codable, CaseIterable {
   /// The upstream call succeeded.
   case succeeded
-  /// The upstream call failed (or its outcome is unknown).
+  /// The upstream call failed: nothing was changed.
   case failed
+  /// The write may or may not have happened (its reply never came); reconciliation rewrites the
+  /// row once it learns the truth.
+  case unknown
 }
 
 /// An operation to append to the ledger. Never put a secret in any field.
@@ -121,6 +124,25 @@ extension Vault {
           """,
         arguments: [profile, before, limit]
       ).compactMap(Self.operationRecord)
+    }
+  }
+
+  /// Rewrites the outcome of ledger row `id` once it is known (reconciliation found the number, or
+  /// proved nothing was created). Returns false if there is no such row.
+  @discardableResult
+  public func updateOperation(
+    id: Int64, outcome: OperationOutcome, detail: String?, numberId: String? = nil, target: String? = nil,
+    errorKind: String? = nil
+  ) throws -> Bool {
+    try write("update an operation") { db in
+      try db.execute(
+        sql: """
+          UPDATE operations SET outcome = ?, detail = ?, numberId = COALESCE(?, numberId),
+            target = COALESCE(?, target), errorKind = ?
+          WHERE id = ?
+          """,
+        arguments: [outcome.rawValue, detail, numberId, target, errorKind, id])
+      return db.changesCount > 0
     }
   }
 

@@ -28,6 +28,11 @@ import GRDB
 /// caller chooses, e.g. a process identity; NULL when nobody is) and `sentAt DATETIME` (when the
 /// upstream write was last about to be sent).
 ///
+/// `v3`: `operations.outcome` may also be `unknown` (a write whose reply never came; reconciliation
+/// later rewrites the row), so the table is rebuilt with the wider CHECK (SQLite cannot alter one);
+/// `idempotency` gains `endedAt DATETIME` (when the last attempt ended without a known outcome) and
+/// `operationId INTEGER` (the ledger row of that attempt).
+///
 /// Dates use GRDB's default text format (`YYYY-MM-DD HH:MM:SS.SSS`, UTC).
 enum Schema {
   static var migrator: DatabaseMigrator {
@@ -79,6 +84,28 @@ enum Schema {
       try db.execute(sql: """
         ALTER TABLE idempotency ADD COLUMN owner TEXT;
         ALTER TABLE idempotency ADD COLUMN sentAt DATETIME;
+        """)
+    }
+    migrator.registerMigration("v3") { db in
+      try db.execute(sql: """
+        CREATE TABLE operations_v3 (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at DATETIME NOT NULL,
+          profile TEXT NOT NULL,
+          method TEXT NOT NULL,
+          target TEXT NOT NULL,
+          outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed', 'unknown')),
+          detail TEXT,
+          numberId TEXT,
+          errorKind TEXT
+        );
+        INSERT INTO operations_v3 (id, at, profile, method, target, outcome, detail, numberId, errorKind)
+          SELECT id, at, profile, method, target, outcome, detail, numberId, errorKind FROM operations;
+        DROP TABLE operations;
+        ALTER TABLE operations_v3 RENAME TO operations;
+        CREATE INDEX operations_by_profile ON operations (profile, id);
+        ALTER TABLE idempotency ADD COLUMN endedAt DATETIME;
+        ALTER TABLE idempotency ADD COLUMN operationId INTEGER;
         """)
     }
     return migrator

@@ -83,22 +83,29 @@ public final class Vault: Sendable {
   /// Creates the folder with mode 0700 if it does not exist (an existing
   /// folder's mode is left alone), `switchboard.sqlite` with mode 0600 before
   /// SQLite opens it (SQLite gives `-wal`/`-shm` the same mode), tightens an
-  /// existing database or `master.key` to 0600, applies migrations and
+  /// existing database readable by others to 0600, applies migrations and
   /// resolves the master key.
+  ///
+  /// Refuses (``VaultError/unsafe(path:reason:)``) a folder, database or key
+  /// file owned by another user or writable by others, a `master.key` readable
+  /// by others, and any of the store's files that is a symbolic link.
   ///
   /// - Throws: ``VaultError/io(_:)`` if the folder or database cannot be
   ///   created or opened. Never throws for key problems: check ``lockReason``.
   public static func open(home: URL, masterKey: MasterKeySource) throws -> Vault {
-    let home = home.standardizedFileURL
-    try FilePermissions.ensurePrivateDirectory(home)
+    try FilePermissions.ensurePrivateDirectory(home.standardizedFileURL)
+    // A linked home is followed once, here; the folder it leads to is what gets checked and used.
+    let home = URL(fileURLWithPath: HomeSafety.resolved(home.standardizedFileURL.path), isDirectory: true)
+    try HomeSafety.checkFolder(home.path)
     let dbPath = home.appendingPathComponent(databaseFileName).path
+    let keyPath = home.appendingPathComponent(masterKeyFileName).path
+    let storeFiles = [dbPath, dbPath + "-wal", dbPath + "-shm", dbPath + "-journal"]
+    for path in storeFiles { try HomeSafety.checkFile(path, secret: false) }
+    try HomeSafety.checkFile(keyPath, secret: true)
     try FilePermissions.ensurePrivateFile(dbPath)
-    FilePermissions.tightenIfExists(dbPath + "-wal")
-    FilePermissions.tightenIfExists(dbPath + "-shm")
-    FilePermissions.tightenIfExists(dbPath + "-journal")
+    for path in storeFiles { FilePermissions.tightenIfExists(path) }
 
     let pool = try VaultError.wrapping("open the database") { try openPool(path: dbPath) }
-    let keyPath = home.appendingPathComponent(masterKeyFileName).path
     let keyState = try KeyState.resolve(source: masterKey, keyFilePath: keyPath, pool: pool)
     return Vault(home: home, pool: pool, keyState: keyState)
   }

@@ -29,6 +29,9 @@ public enum VaultError: Error, Sendable, Equatable {
   /// A file-system or database failure. The message names the operation and
   /// the SQLite error, never a value.
   case io(String)
+  /// The home folder or one of the store's files could be changed (or the master key read) by
+  /// another user; the store is not opened.
+  case unsafe(path: String, reason: UnsafeReason)
 }
 
 extension VaultError: CustomStringConvertible, LocalizedError {
@@ -50,6 +53,8 @@ extension VaultError: CustomStringConvertible, LocalizedError {
       return "Stored credentials of profile \(profile) are corrupt: \(names)."
     case .io(let message):
       return "Vault storage error: \(message)"
+    case .unsafe(let path, let reason):
+      return "Refusing to open the credential store: \(path) \(reason.problem). \(reason.fix(path))"
     }
   }
 
@@ -69,6 +74,30 @@ extension VaultError {
         "\(operation): SQLite error \(error.extendedResultCode.rawValue) (\(error.message ?? "no message"))")
     } catch {
       throw VaultError.io("\(operation): \(type(of: error))")
+    }
+  }
+}
+
+extension UnsafeReason {
+  /// What is wrong, after the path: "is writable by other users".
+  public var problem: String {
+    switch self {
+    case .ownedByAnotherUser: "is owned by another user"
+    case .writableByOthers: "is writable by other users"
+    case .keyReadableByOthers: "(the master key) is readable by other users"
+    case .symbolicLink: "is a symbolic link, and the store's files are never opened through one"
+    }
+  }
+
+  /// How to fix it, as one sentence.
+  public func fix(_ path: String) -> String {
+    switch self {
+    case .ownedByAnotherUser:
+      "Use a folder of your own (set SWITCHBOARD_HOME) or take ownership: chown $(id -un) '\(path)'."
+    case .writableByOthers: "Remove write access for others: chmod go-w '\(path)'."
+    case .keyReadableByOthers:
+      "Run chmod 600 '\(path)'; if someone may have read it, run switchboard credentials reset and set the credentials again."
+    case .symbolicLink: "Move it away; the store creates its own file."
     }
   }
 }

@@ -35,8 +35,16 @@ enum CLIService {
       {
         message = "\(field.isEmpty ? "input" : String(field.dropFirst())) \(reason)"
       }
-      throw CLIError(message: message, exitCode: rpc.code == RPCError.invalidParamsCode ? 65 : 69)
+      throw CLIError(message: message, exitCode: exitCode(for: rpc))
     }
+  }
+
+  /// sysexits-style statuses: 65 bad input, 77 an unsafe home folder (another user could change the
+  /// store: `vault.unsafe`), 69 anything else the service refused.
+  static func exitCode(for rpc: RPCError) -> Int32 {
+    if rpc.code == RPCError.invalidParamsCode { return 65 }
+    if rpc.data?["kind"]?.stringValue == "vault.unsafe" { return 77 }
+    return 69
   }
 
   static func printStatus(_ status: JSONValue, json: Bool) {

@@ -40,10 +40,17 @@ struct Serve: ParsableCommand {
     let service = SwitchboardService(environment: environment, logger: logger)
     let connectionBox = ConnectionBox()
     let watcher = ParentProcessWatcher { reason in
-      logger.notice("Exiting: \(reason)")
+      // Logged at warning (the default level): an exit the host did not ask for must leave a trace.
+      logger.warning("Exiting: \(reason)")
       connectionBox.connection?.stop(.stopped(reason))
     }
-    if let clientProcessID { watcher.watch(clientProcessID) }
+    let watchClient: @Sendable (Int32, String) -> Void = { pid, source in
+      if !watcher.watch(pid) {
+        logger.warning(
+          "Not watching \(source) \(pid): no such process is visible here (the host may run in another PID namespace, e.g. Flatpak, Snap or a container)")
+      }
+    }
+    if let clientProcessID { watchClient(clientProcessID, "--clientProcessId") }
 
     let engineLogger = Logger(label: "switchboard.jsonrpc")
     let configuration = Connection.Configuration(
@@ -55,7 +62,7 @@ struct Serve: ParsableCommand {
       log: EngineLog(minimumLevel: LogLevel(level)) { level, message in
         engineLogger.log(level: Logger.Level(level), "\(message)")
       },
-      onClientProcessID: { pid in watcher.watch(pid) })
+      onClientProcessID: { pid in watchClient(pid, "initialize.processId") })
     let connection = Connection(
       input: STDIN_FILENO, output: protocolOutput, router: MethodTable.router(for: service),
       configuration: configuration)

@@ -36,12 +36,13 @@ final class ErrorMappingTests: XCTestCase {
   }
 
   func testIdempotencyDispositions() {
-    XCTAssertEqual(StoredOutcome.disposition(of: CancellationError()), .keepPending)
-    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .outcomeUnknown)), .keepPending)
-    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .rejected, status: 400)), .store)
-    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .unauthorized)), .release)
-    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .rateLimited(retryAfterMs: nil))), .release)
-    XCTAssertEqual(StoredOutcome.disposition(of: CredentialsMissing.vapi()), .release)
+    XCTAssertEqual(StoredOutcome.disposition(of: CancellationError(), sent: true), .keepPending)
+    XCTAssertEqual(StoredOutcome.disposition(of: CancellationError(), sent: false), .release)
+    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .outcomeUnknown), sent: true), .keepPending)
+    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .rejected, status: 400), sent: true), .store)
+    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .unauthorized), sent: true), .release)
+    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .rateLimited(retryAfterMs: nil)), sent: true), .release)
+    XCTAssertEqual(StoredOutcome.disposition(of: CredentialsMissing.vapi(), sent: true), .release)
   }
 
   func testStoredOutcomesReplay() throws {

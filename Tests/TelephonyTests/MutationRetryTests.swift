@@ -63,13 +63,25 @@ final class MutationRetryTests: XCTestCase {
     XCTAssertEqual(server.requestCount, 1)
   }
 
-  func testPost500IsRejectedAndNotRetried() async throws {
-    let server = try TestHTTPServer { _, _ in .json(500, #"{"message":"Internal server error","statusCode":500}"#) }
+  /// A 500 proves nothing about a write (WriteOutcomeRule): the outcome is unknown, never retried.
+  func testPost500IsOutcomeUnknownAndNotRetried() async throws {
+    for status in [500, 503] {
+      let server = try TestHTTPServer { _, _ in .json(status, #"{"message":"Internal server error","statusCode":\#(status)}"#) }
+      defer { server.stop() }
+      let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
+      XCTAssertEqual(e?.kind, .outcomeUnknown)
+      XCTAssertEqual(e?.status, status)
+      XCTAssertEqual(e?.summary, "Vapi API error: \(status) - Internal server error (the request may have been processed)")
+      XCTAssertEqual(server.requestCount, 1)
+    }
+  }
+
+  /// A 4xx whose body is not the JSON error object is not a readable refusal: unknown.
+  func testPost4xxWithAnUnreadableBodyIsOutcomeUnknown() async throws {
+    let server = try TestHTTPServer { _, _ in .respond(status: 400, headers: [:], body: Data("<html>bad gateway".utf8)) }
     defer { server.stop() }
     let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
-    XCTAssertEqual(e?.kind, .rejected)
-    XCTAssertEqual(e?.status, 500)
-    XCTAssertEqual(e?.summary, "Vapi API error: 500 - Internal server error")
+    XCTAssertEqual(e?.kind, .outcomeUnknown)
     XCTAssertEqual(server.requestCount, 1)
   }
 

@@ -22,6 +22,41 @@ final class RedactorTests: XCTestCase {
     XCTAssertEqual(Redactor.none.redact("no secrets here"), "no secrets here")
   }
 
+  func testMasksEveryEncodingAndSliceOfASecret() {
+    let secrets = [Fixture.vapiKey, Fixture.authToken, Fixture.accountSid]
+    let r = Redactor(vapiKey: Fixture.vapiKey, accountSid: Fixture.accountSid, authToken: Fixture.authToken)
+    for secret in secrets {
+      let bytes = Array(secret.utf8)
+      var forms = [
+        secret, secret.uppercased(), secret.lowercased(),
+        secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret,
+        bytes.map { String(format: "%02x", $0) }.joined(), bytes.map { String(format: "%02X", $0) }.joined(),
+      ]
+      // base64 of the secret at each alignment inside a longer stream, standard and URL-safe.
+      for prefix in ["", "a", "ab"] {
+        let b64 = Data((prefix + secret + "!").utf8).base64EncodedString()
+        forms.append(b64)
+        forms.append(b64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))
+      }
+      for start in stride(from: 0, through: bytes.count - Redactor.sliceLength, by: 5) {
+        forms.append(String(decoding: bytes[start..<(start + Redactor.sliceLength)], as: UTF8.self))
+      }
+      for form in forms {
+        let out = r.redact("Vapi said: bad value \(form) (retry)")
+        XCTAssertFalse(out.contains(form), "\(form) survived: \(out)")
+        XCTAssertTrue(out.hasPrefix("Vapi said: bad value "), out)
+        XCTAssertTrue(out.hasSuffix(" (retry)"), out)
+        for slice in stride(from: 0, through: bytes.count - Redactor.sliceLength, by: 1) {
+          let piece = String(decoding: bytes[slice..<(slice + Redactor.sliceLength)], as: UTF8.self)
+          XCTAssertFalse(out.lowercased().contains(piece.lowercased()), "a 12-character slice survived: \(out)")
+        }
+      }
+    }
+    // Ordinary text and 11-character overlaps stay as they are.
+    let short = String(Fixture.vapiKey.prefix(Redactor.sliceLength - 1))
+    XCTAssertEqual(r.redact("area code 415, name Sales \(short)"), "area code 415, name Sales \(short)")
+  }
+
   func testShortSecretsIgnored() {
     XCTAssertEqual(Redactor(secrets: ["a", ""]).redact("a banana"), "a banana")
   }
@@ -61,16 +96,37 @@ final class RetryPolicyTests: XCTestCase {
     XCTAssertEqual(RetryPolicy.kind(status: 409, method: .post, retryAfterMs: nil), .conflict)
     XCTAssertEqual(RetryPolicy.kind(status: 429, method: .post, retryAfterMs: 5), .rateLimited(retryAfterMs: 5))
     XCTAssertEqual(RetryPolicy.kind(status: 500, method: .get, retryAfterMs: nil), .unavailable)
-    XCTAssertEqual(RetryPolicy.kind(status: 500, method: .post, retryAfterMs: nil), .rejected)
-    XCTAssertEqual(RetryPolicy.kind(status: 503, method: .patch, retryAfterMs: nil), .rejected)
-    XCTAssertEqual(RetryPolicy.kind(status: 502, method: .post, retryAfterMs: nil), .outcomeUnknown)
+    // Writes follow WriteOutcomeRule: any 5xx, a 408 and an unreadable 4xx prove nothing.
+    for status in [500, 502, 503, 504, 408, 302] {
+      XCTAssertEqual(RetryPolicy.kind(status: status, method: .post, retryAfterMs: nil), .outcomeUnknown, "\(status)")
+    }
+    XCTAssertEqual(RetryPolicy.kind(status: 503, method: .patch, retryAfterMs: nil), .outcomeUnknown)
+    XCTAssertEqual(RetryPolicy.kind(status: 400, method: .post, retryAfterMs: nil, readableBody: false), .outcomeUnknown)
+    XCTAssertEqual(RetryPolicy.kind(status: 400, method: .post, retryAfterMs: nil, readableBody: true), .rejected)
+    XCTAssertEqual(RetryPolicy.kind(status: 429, method: .post, retryAfterMs: nil, readableBody: false), .rateLimited(retryAfterMs: nil))
     XCTAssertEqual(RetryPolicy.kind(status: 408, method: .get, retryAfterMs: nil), .unavailable)
-    XCTAssertEqual(RetryPolicy.kind(status: 408, method: .post, retryAfterMs: nil), .rejected)
     XCTAssertEqual(RetryPolicy.kind(status: 400, method: .get, retryAfterMs: nil), .rejected)
     XCTAssertTrue(RetryPolicy.isRetriable(status: 429, method: .post))
     XCTAssertFalse(RetryPolicy.isRetriable(status: 500, method: .post))
     XCTAssertTrue(RetryPolicy.isRetriable(status: 500, method: .get))
     XCTAssertFalse(RetryPolicy.isRetriable(status: 404, method: .get))
+  }
+
+  func testWriteOutcomeRuleTable() {
+    typealias R = WriteOutcomeRule
+    XCTAssertEqual(R.verdict(status: 201, readableBody: true), .succeeded)
+    XCTAssertEqual(R.verdict(status: 200, readableBody: false), .unknown)
+    XCTAssertEqual(R.verdict(status: 400, readableBody: true), .refused)
+    XCTAssertEqual(R.verdict(status: 401, readableBody: true), .refused)
+    XCTAssertEqual(R.verdict(status: 422, readableBody: false), .unknown)
+    XCTAssertEqual(R.verdict(status: 429, readableBody: false), .refused)
+    for status in [100, 301, 408, 500, 502, 503, 504, 599] {
+      XCTAssertEqual(R.verdict(status: status, readableBody: true), .unknown, "\(status)")
+    }
+    XCTAssertEqual(R.verdict(failure: .notSent(reason: "cannot connect")), .refused)
+    XCTAssertEqual(R.verdict(failure: .maybeSent(reason: "timed out")), .unknown)
+    XCTAssertEqual(R.verdict(failure: .fatal(reason: "invalid URL or non-HTTP reply", sent: true)), .unknown)
+    XCTAssertEqual(R.verdict(failure: .fatal(reason: "TLS certificate rejected", sent: false)), .refused)
   }
 
   func testNetworkFailureClassification() {
@@ -81,7 +137,7 @@ final class RetryPolicyTests: XCTestCase {
     XCTAssertEqual(RetryPolicy.classify(URLError(.badServerResponse)), .maybeSent(reason: "no valid response"))
     XCTAssertEqual(RetryPolicy.classify(URLError(.unknown)), .maybeSent(reason: "network error"))
     XCTAssertEqual(RetryPolicy.classify(TransportTimeout()), .maybeSent(reason: "timed out"))
-    XCTAssertEqual(RetryPolicy.classify(URLError(.badURL)), .fatal(reason: "invalid URL"))
+    XCTAssertEqual(RetryPolicy.classify(URLError(.badURL)), .fatal(reason: "invalid URL or non-HTTP reply", sent: true))
   }
 }
 

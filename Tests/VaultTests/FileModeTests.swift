@@ -51,14 +51,14 @@ final class FileModeTests: VaultTestCase {
     try assertPrivateLayout()
   }
 
-  func testExistingFolderModeIsLeftAloneButFilesAreTightened() throws {
+  func testExistingFolderModeIsLeftAloneButALooseDatabaseIsTightened() throws {
     try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     XCTAssertEqual(chmod(home.path, 0o750), 0)
-    // A loose database and key file left by someone else's tooling.
+    // A database readable by others, left by someone else's tooling (no write access for others).
     XCTAssertTrue(FileManager.default.createFile(atPath: databasePath, contents: nil))
     XCTAssertEqual(chmod(databasePath, 0o644), 0)
-    XCTAssertTrue(FileManager.default.createFile(atPath: masterKeyPath, contents: Data((VaultTestCase.envKey + "\n").utf8)))
-    XCTAssertEqual(chmod(masterKeyPath, 0o644), 0)
+    XCTAssertTrue(FileManager.default.createFile(atPath: masterKeyPath, contents: Data((VaultTestCase.envKey + "\n").utf8), attributes: [.posixPermissions: 0o600]))
+    XCTAssertEqual(chmod(masterKeyPath, 0o600), 0)
 
     let vault = try openVault(.file)
     XCTAssertNil(vault.lockReason)
@@ -94,7 +94,7 @@ final class FileModeTests: VaultTestCase {
   func testRawThirtyTwoByteKeyFileIsAccepted() throws {
     try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     let raw = Data(base64Encoded: VaultTestCase.envKey)!
-    XCTAssertTrue(FileManager.default.createFile(atPath: masterKeyPath, contents: raw))
+    XCTAssertTrue(FileManager.default.createFile(atPath: masterKeyPath, contents: raw, attributes: [.posixPermissions: 0o600]))
     let viaFile = try openVault(.file)
     XCTAssertNil(viaFile.lockReason)
     try viaFile.updateCredentials(profile: "p", changes: [.vapiPrivateKey: "v"])

@@ -205,10 +205,11 @@ def test_vapi_error_message_is_masked(connected, fake):
     assert key not in str(err)
 
 
-def test_post_500_is_not_retried(connected, fake):
+def test_post_500_is_an_unknown_outcome_and_not_retried(connected, fake):
+    """A 500 says nothing about whether Vapi created the number (protocol.md's write rule)."""
     fake.fault("status", provider="vapi", method="POST", status=500, times=None)
     err = error_of(connected, "createNumber", {"areaCode": "415"})
-    assert err["code"] == 1003, err
+    assert err["code"] == 1006, err
     assert err["data"]["provider"] == "vapi" and err["data"]["status"] == 500
     assert err["message"].startswith("Vapi API error: 500")
     assert len(posts(fake)) == 1
@@ -302,7 +303,7 @@ def test_lost_reply_on_create_is_outcome_unknown_and_not_retried(connected, fake
     created = list(vapi_by_id(fake).values())
     assert len(created) == 1 and created[0]["name"] == "Lost"
     [op] = call(connected, "listOperations")["operations"]
-    assert op["outcome"] == "failed" and op["errorKind"] == "upstream.outcomeUnknown"
+    assert op["outcome"] == "unknown" and op["errorKind"] == "upstream.outcomeUnknown"
     assert op["method"] == "createNumber"
 
 

@@ -116,8 +116,8 @@ def test_lost_reply_reconcile_ignores_a_number_bought_by_another_client(spawn, c
 
 
 def settled_process(spawn, fake, upstream_env):
-    """A process that may re-send an unresolved write at once (settle window 0)."""
-    sb = spawn(env={**upstream_env, "SWITCHBOARD_IDEMPOTENCY_SETTLE_MS": "0"})
+    """A process with the shortest settle window: asked for 0, it is still the deadline (1 s) + 1 s."""
+    sb = spawn(env={**upstream_env, "SWITCHBOARD_IDEMPOTENCY_SETTLE_MS": "0", "SWITCHBOARD_HTTP_TIMEOUT_MS": "1000"})
     sb.call("setCredentials", creds(fake))
     return sb
 
@@ -130,6 +130,10 @@ def test_lost_reply_then_nothing_found_buys_once_more(spawn, fake, upstream_env)
     fake.fault("reset", provider="vapi", method="POST")
     assert error_of(sb, "createNumber", params)["code"] == 1006
     assert vapi_by_id(fake) == {}
+    early = error_of(sb, "createNumber", params)
+    assert early["code"] == 1006 and 1000 < early["data"]["retryAfterMs"] <= 2000, early
+    assert len(posts(fake)) == 1
+    time.sleep(early["data"]["retryAfterMs"] / 1000 + 0.05)
     number = call(sb, "createNumber", params)
     assert len(posts(fake)) == 2 and list(vapi_by_id(fake)) == [number["id"]]
     assert call(sb, "createNumber", params) == number
@@ -144,7 +148,8 @@ def test_unresolved_write_is_not_resent_within_the_settle_window(connected, fake
     assert error_of(connected, "createNumber", params)["code"] == 1006
     err = error_of(connected, "createNumber", params)
     assert err["code"] == 1006 and err["data"]["kind"] == "upstream.outcomeUnknown"
-    assert 0 < err["data"]["retryAfterMs"] <= 30000
+    # The default window: 60 s from the end of the attempt.
+    assert 55000 < err["data"]["retryAfterMs"] <= 60000
     assert len(posts(fake)) == 1
 
 

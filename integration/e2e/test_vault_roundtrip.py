@@ -347,16 +347,26 @@ def test_file_modes_after_a_write(spawn, home):
         assert mode(home / name) == 0o600, name
 
 
-def test_loose_modes_are_tightened_on_open(spawn, home):
+def test_loose_modes_are_tightened_or_refused_on_open(spawn, home):
+    """A database others can read is tightened; a master key others can read is refused (it may
+    have been read: the user must know), as OpenSSH refuses such a private key."""
     sb = spawn()
     sb.call("setCredentials", {"vapiPrivateKey": VAPI})
     sb.stop()
     os.chmod(home / "switchboard.sqlite", 0o644)
     os.chmod(home / "master.key", 0o644)
     sb = spawn()
+    err = error_of(sb, "getCredentialStatus")
+    assert err["code"] == 1012 and err["data"]["kind"] == "vault.unsafe", err
+    assert err["data"]["reason"] == "keyReadableByOthers"
+    assert err["data"]["path"] == str(home / "master.key") and "chmod 600" in err["message"]
+    assert sb.call("ping") == {}, "the process stays up"
+    sb.stop()
+    assert mode(home / "master.key") == 0o644, "left as found"
+    os.chmod(home / "master.key", 0o600)
+    sb = spawn()
     assert sb.call("getCredentialStatus")["fields"]["vapiPrivateKey"]["hint"] == "…9f3a"
     assert mode(home / "switchboard.sqlite") == 0o600
-    assert mode(home / "master.key") == 0o600
 
 
 def test_home_parents_are_created(spawn, tmp_path):
@@ -460,6 +470,7 @@ def test_master_key_file_problems(spawn, home):
 
     # Another valid key in the file: wrongKey.
     (home / "master.key").write_text(fresh_key() + "\n")
+    os.chmod(home / "master.key", 0o600)  # a key file others can read is refused outright
     sb = spawn()
     assert_domain_error(error_of(sb, "getCredentialStatus"), 1009, "vault.locked", "wrongKey")
     sb.stop()
@@ -533,6 +544,7 @@ def test_clean_exit_closes_the_store(spawn, home, tmp_path):
     copy.mkdir(mode=0o700)
     for name in ("switchboard.sqlite", "master.key"):
         (copy / name).write_bytes((home / name).read_bytes())
+        os.chmod(copy / name, 0o600)
     wal = home / "switchboard.sqlite-wal"
     leftover = wal.stat().st_size if wal.exists() else 0
     moved = spawn(home=copy)

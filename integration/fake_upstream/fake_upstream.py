@@ -196,11 +196,13 @@ TW_LIST_RE = re.compile(r"^/2010-04-01/Accounts/([^/]+)/IncomingPhoneNumbers\.js
 TW_ONE_RE = re.compile(r"^/2010-04-01/Accounts/([^/]+)/IncomingPhoneNumbers/([^/]+)\.json$")
 TW_ANY_ACCOUNT_RE = re.compile(r"^/2010-04-01/Accounts/([^/]+?)(?:\.json)?(?:/|$)")
 
-FAULT_KINDS = ("delay", "status", "reset", "garbage", "truncate", "lose_reply")
+FAULT_KINDS = ("delay", "status", "reset", "garbage", "truncate", "lose_reply", "raw")
 FAULT_KEYS = {"kind", "provider", "method", "path", "pathRegex", "times", "skip", "delayMs", "ms", "status", "body",
               "headers", "retryAfter", "contentType", "perform"}
 FAULT_PERFORM_DEFAULT = {"delay": True, "status": False, "reset": False, "garbage": False, "truncate": True,
-                         "lose_reply": True}
+                         "lose_reply": True, "raw": False}
+# What a `raw` fault writes instead of an HTTP response (then it closes the connection): not HTTP at all.
+DEFAULT_RAW = b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\nProtocol mismatch.\r\n"
 DEFAULT_GARBAGE = b"<html><head><title>502 Bad Gateway</title></head><body>upstream hiccup</body></html>\n{\"res"
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -1658,6 +1660,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 resp = store.fault_response(fault, req.provider)
             elif kind in ("reset", "lose_reply"):
                 self._rst()
+                store.log(entry, real, False)
+                return
+            elif kind == "raw":
+                body = fault.get("body", DEFAULT_RAW)
+                body = body.encode("utf-8") if isinstance(body, str) else body
+                self.close_connection = True
+                self.wfile.write(body)
+                self.wfile.flush()
                 store.log(entry, real, False)
                 return
             elif kind == "truncate":

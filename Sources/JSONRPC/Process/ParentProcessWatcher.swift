@@ -43,9 +43,14 @@ public final class ParentProcessWatcher: @unchecked Sendable {
     timer.resume()
   }
 
-  /// Adds a pid to watch (`--clientProcessId` or `initialize.processId`).
-  public func watch(_ pid: Int32) {
+  /// Adds a pid to watch (`--clientProcessId` or `initialize.processId`). A pid this process cannot
+  /// see at all (the host runs in another PID namespace: Flatpak, Snap, a container) is not watched,
+  /// since it would look dead at once: returns false so the caller can say so.
+  @discardableResult
+  public func watch(_ pid: Int32) -> Bool {
+    guard kill(pid, 0) == 0 || errno != ESRCH else { return false }
     _ = state.pids.withLock { $0.insert(pid) }
+    return true
   }
 
   deinit { timer.cancel() }

@@ -16,6 +16,8 @@ public struct DomainError: Error, RPCErrorConvertible, Sendable, Equatable {
     case vaultLocked = "vault.locked"
     case vaultCorrupt = "vault.corrupt"
     case vaultUnavailable = "vault.unavailable"
+    case vaultUnsafe = "vault.unsafe"
+    case notVoiceCapable = "notVoiceCapable"
 
     public var code: Int {
       switch self {
@@ -30,6 +32,8 @@ public struct DomainError: Error, RPCErrorConvertible, Sendable, Equatable {
       case .vaultLocked: 1009
       case .vaultCorrupt: 1010
       case .vaultUnavailable: 1011
+      case .vaultUnsafe: 1012
+      case .notVoiceCapable: 1013
       }
     }
 
@@ -56,6 +60,13 @@ public struct DomainError: Error, RPCErrorConvertible, Sendable, Equatable {
       case .vaultCorrupt:
         ("Stored credentials are damaged (vapiPrivateKey); set them again.", ["profile": "default", "fields": ["vapiPrivateKey"]])
       case .vaultUnavailable: ("The credential store could not be read or written.", ["reason": "SQLite error 13"])
+      case .vaultUnsafe:
+        ("The credential store is not safe to open: ~/.local/share/switchboard is writable by other users; run chmod 700 on it.",
+         ["reason": "writableByOthers", "path": "~/.local/share/switchboard"])
+      case .notVoiceCapable:
+        ("+14155550100 cannot take voice calls (Twilio capabilities: sms, mms); only voice numbers can be imported.",
+         ["provider": "twilio", "resource": "twilioNumber", "phoneNumber": "+14155550100",
+          "capabilities": ["voice": false, "sms": true, "mms": true, "fax": false]])
       }
     }
 

@@ -33,9 +33,14 @@ extension UpstreamError: RPCErrorConvertible {
         .upstreamUnavailable, "\(providerName) could not be reached (\(reason ?? "no usable reply")).", data: data)
     case .outcomeUnknown:
       if let reason { data["reason"] = .string(reason) }
+      let advice = "retry with the same idempotencyKey (it is reconciled, never bought twice) or check listNumbers."
+      if status != nil {
+        // A reply came but proves nothing (a 5xx, an unreadable body): keep its text, seed-style.
+        return DomainError(.upstreamOutcomeUnknown, "\(summary); \(advice)", data: data)
+      }
       return DomainError(
         .upstreamOutcomeUnknown,
-        "The request may have reached \(providerName) but its reply was lost (\(reason ?? "no reply")); check listNumbers before retrying, or retry with the same idempotencyKey.",
+        "The request may have reached \(providerName) but its reply was lost (\(reason ?? "no reply")); \(advice)",
         data: data)
     case .rejected:
       return DomainError(.upstreamError, summary, data: data)

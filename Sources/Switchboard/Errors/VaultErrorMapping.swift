@@ -2,7 +2,8 @@ import JSONRPC
 import Vault
 
 extension VaultError: RPCErrorConvertible {
-  /// `vault.locked`, `vault.corrupt` or `vault.unavailable`; never a secret, never a path.
+  /// `vault.locked`, `vault.corrupt`, `vault.unavailable` or `vault.unsafe`; never a secret (only
+  /// `vault.unsafe` names a path: the user's own, which the fix needs).
   public var rpcError: RPCError { domainError.rpcError }
 
   var domainError: DomainError {
@@ -26,6 +27,11 @@ extension VaultError: RPCErrorConvertible {
       let masked = reason.split(separator: " ", omittingEmptySubsequences: false)
         .map { $0.hasPrefix("/") || $0.hasPrefix("~") ? "<path>" : String($0) }.joined(separator: " ")
       return DomainError(.vaultUnavailable, "The credential store could not be read or written.", data: ["reason": .string(masked)])
+    case .unsafe(let path, let reason):
+      // The path is the user's own and the fix needs it; it is no secret.
+      return DomainError(
+        .vaultUnsafe, "The credential store is not safe to open: \(path) \(reason.problem). \(reason.fix(path))",
+        data: ["reason": .string(reason.rawValue), "path": .string(path)])
     }
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import Synchronization
 import Telephony
 import Vault
 
@@ -19,6 +20,8 @@ struct AccountChange: Sendable {
   let idempotencyKey: String?
   /// The params that define the operation; the same key with other params is refused.
   let fingerprint: String
+  /// The ledger's note on success (e.g. which fields an update changed); never a secret.
+  var successDetail: String? = nil
 
   /// Lists what an earlier attempt may have created upstream, best match first.
   typealias Reconcile = @Sendable (_ since: Date) async throws -> [VapiPhoneNumber]
@@ -52,34 +55,11 @@ struct AccountChange: Sendable {
       guard try vault.claimIdempotent(profile: profile, key: key, owner: me, expectedOwner: earlier?.owner) else {
         throw Self.inProgress
       }
-      // Numbers another operation of this profile already accounts for are not ours.
-      let accounted = Set(try vault.operations(profile: profile, limit: Vault.maximumOperationsLimit).compactMap(\.numberId))
-      let found: VapiPhoneNumber?
-      do {
-        found = try await reconcile(earlier?.createdAt ?? Date()).first { !accounted.contains($0.id) }
-      } catch {
-        try? vault.suspendIdempotent(profile: profile, key: key)
-        throw error
+      guard let earlier, let sentAt = earlier.sentAt else {
+        // The earlier attempt never got as far as sending: nothing to reconcile.
+        return try await attempt(vault: vault, key: key, perform: perform)
       }
-      if let found {
-        let number = Number(found)
-        try record(vault, .succeeded, number: number, error: nil)
-        try vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.success(number))
-        return number
-      }
-      // Nothing there yet. A write sent moments ago may still be processed upstream: do not send
-      // another one until it has had time to land.
-      if let sentAt = earlier?.sentAt {
-        let wait = service.idempotencySettle - Date().timeIntervalSince(sentAt)
-        if wait > 0 {
-          try? vault.suspendIdempotent(profile: profile, key: key)
-          throw DomainError(
-            .upstreamOutcomeUnknown,
-            "An earlier attempt with this idempotencyKey may still be processed by Vapi; retry in \(Int(wait.rounded(.up))) s.",
-            data: ["provider": "vapi", "reason": "earlier attempt unresolved", "retryAfterMs": .int(Int(wait * 1000))])
-        }
-      }
-      return try await attempt(vault: vault, key: key, perform: perform)
+      return try await resume(vault: vault, key: key, earlier: earlier, sentAt: sentAt, reconcile: reconcile, perform: perform)
     }
   }
 
@@ -87,36 +67,104 @@ struct AccountChange: Sendable {
     .conflict, "A request with this idempotencyKey is still in progress.",
     data: ["resource": "idempotencyKey", "reason": "inProgress"])
 
+  /// Reconciles a key whose earlier write was sent but whose outcome is unknown, then sends again
+  /// only if that write can no longer land.
+  private func resume(
+    vault: Vault, key: String, earlier: IdempotencyRecord, sentAt: Date, reconcile: Reconcile, perform: Perform
+  ) async throws -> Number {
+    // Numbers another operation of this profile already accounts for are not ours.
+    let accounted = Set(try vault.operations(profile: profile, limit: Vault.maximumOperationsLimit).compactMap(\.numberId))
+    let found: VapiPhoneNumber?
+    do {
+      found = try await reconcile(earlier.createdAt).first { !accounted.contains($0.id) }
+    } catch {
+      try? vault.suspendIdempotent(profile: profile, key: key)
+      throw error
+    }
+    if let found {
+      let number = Number(found)
+      try settle(vault, operationId: earlier.operationId, .succeeded, number: number,
+        detail: "Confirmed by reconciliation: Vapi holds the number this request created.")
+      try vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.success(number))
+      return number
+    }
+    // Nothing there yet. The earlier write may still be processed upstream until the settle window
+    // has passed since its attempt ended (a process that died mid-attempt ended, at the latest, a
+    // deadline after sending): no new POST before then.
+    let ended = earlier.endedAt ?? sentAt.addingTimeInterval(service.httpDeadline)
+    let wait = ended.addingTimeInterval(service.idempotencySettle).timeIntervalSinceNow
+    if wait > 0 {
+      try? vault.suspendIdempotent(profile: profile, key: key)
+      throw DomainError(
+        .upstreamOutcomeUnknown,
+        "An earlier attempt with this idempotencyKey may still be processed by Vapi; retry in \(Int(wait.rounded(.up))) s.",
+        data: ["provider": "vapi", "reason": "earlier attempt unresolved", "retryAfterMs": .int(Int((wait * 1000).rounded(.up)))])
+    }
+    // The window has passed and this fresh look found nothing: the earlier write did not happen.
+    if let operationId = earlier.operationId {
+      try vault.updateOperation(
+        id: operationId, outcome: .failed,
+        detail: "Not created: reconciliation after the settle window found no number from this request.",
+        errorKind: DomainError.Kind.upstreamOutcomeUnknown.rawValue)
+    }
+    return try await attempt(vault: vault, key: key, perform: perform)
+  }
+
   private func attempt(vault: Vault, key: String?, perform: Perform) async throws -> Number {
+    let sent = Mutex(false)
     do {
       let number = Number(
         try await perform {
           if let key { try vault.markIdempotentSent(profile: profile, key: key) }
+          sent.withLock { $0 = true }
         })
       try record(vault, .succeeded, number: number, error: nil)
       if let key { try vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.success(number)) }
       return number
     } catch {
-      let rpc = (error as? any RPCErrorConvertible)?.rpcError
-      try? record(vault, .failed, number: nil, error: error)
+      let disposition = StoredOutcome.disposition(of: error, sent: sent.withLock { $0 })
+      let row = try? record(vault, disposition == .keepPending ? .unknown : .failed, number: nil, error: error)
       if let key {
-        switch StoredOutcome.disposition(of: error) {
-        case .store: _ = try? vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.failure(rpc ?? .internalError))
+        switch disposition {
+        case .store:
+          let rpc = (error as? any RPCErrorConvertible)?.rpcError
+          _ = try? vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.failure(rpc ?? .internalError))
         case .release: _ = try? vault.releaseIdempotent(profile: profile, key: key)
-        case .keepPending: try? vault.suspendIdempotent(profile: profile, key: key)
+        case .keepPending: try? vault.suspendIdempotent(profile: profile, key: key, attemptEnded: Date(), operationId: row?.id)
         }
       }
       throw error
     }
   }
 
-  private func record(_ vault: Vault, _ outcome: OperationOutcome, number: Number?, error: (any Error)?) throws {
+  /// Rewrites the ledger row of an attempt whose outcome was unknown, or records a new row when the
+  /// attempt left none (its process died).
+  private func settle(_ vault: Vault, operationId: Int64?, _ outcome: OperationOutcome, number: Number, detail: String) throws {
+    if let operationId,
+      try vault.updateOperation(
+        id: operationId, outcome: outcome, detail: detail, numberId: number.id, target: number.number)
+    {
+      return
+    }
+    try vault.recordOperation(
+      NewOperation(
+        profile: profile, method: method, target: number.number ?? target, outcome: outcome, detail: detail,
+        numberId: number.id))
+  }
+
+  @discardableResult
+  private func record(_ vault: Vault, _ outcome: OperationOutcome, number: Number?, error: (any Error)?) throws
+    -> OperationRecord
+  {
     var kind: String? = nil
-    var detail: String? = nil
+    var detail: String? = outcome == .succeeded ? successDetail : nil
     if let error {
       if error is CancellationError {
         kind = "cancelled"
-        detail = "Cancelled by the client."
+        detail =
+          outcome == .unknown
+          ? "Cancelled by the client after the request was sent; whether Vapi made the change is not known yet."
+          : "Cancelled by the client before anything was sent."
       } else if let rpc = (error as? any RPCErrorConvertible)?.rpcError {
         kind = rpc.data?["kind"]?.stringValue ?? "rpc.\(rpc.code)"
         detail = rpc.message
@@ -124,7 +172,7 @@ struct AccountChange: Sendable {
         kind = "internal"
       }
     }
-    try vault.recordOperation(
+    return try vault.recordOperation(
       NewOperation(
         profile: profile, method: method, target: number?.number ?? target, outcome: outcome, detail: detail,
         numberId: number?.id, errorKind: kind))
@@ -136,10 +184,11 @@ enum StoredOutcome {
   enum Disposition { case store, release, keepPending }
 
   /// Upstream answered (success or a deterministic refusal): store it. Nothing was done (auth,
-  /// rate limit, no connection): release the key so a retry runs. The request may have been
-  /// processed (reply lost, cancelled mid-call): keep it pending for reconciliation.
-  static func disposition(of error: any Error) -> Disposition {
-    if error is CancellationError { return .keepPending }
+  /// rate limit, no connection, cancelled before sending): release the key so a retry runs. The
+  /// request may have been processed (`WriteOutcomeRule`'s unknown, or cancelled after sending):
+  /// keep it pending for reconciliation.
+  static func disposition(of error: any Error, sent: Bool) -> Disposition {
+    if error is CancellationError { return sent ? .keepPending : .release }
     if let upstream = error as? UpstreamError {
       switch upstream.kind {
       case .rejected, .conflict, .notFound: return .store
@@ -147,7 +196,13 @@ enum StoredOutcome {
       case .unauthorized, .rateLimited, .unavailable: return .release
       }
     }
-    if let domain = error as? DomainError, domain.kind == .conflict || domain.kind == .notFound { return .store }
+    if let domain = error as? DomainError {
+      switch domain.kind {
+      case .conflict, .notFound, .notVoiceCapable: return .store
+      case .upstreamOutcomeUnknown: return .keepPending
+      default: return .release
+      }
+    }
     return .release
   }
 

@@ -119,6 +119,8 @@ actor ResolvedTwilioNumber {
       throw DomainError(
         .notFound, "Your Twilio account has no such number.", data: ["provider": "twilio", "resource": "twilioNumber"])
     }
+    // Vapi takes voice calls only: a fax- or SMS-only number is refused before anything is sent.
+    guard record.capabilities.voice else { throw Self.notVoiceCapable(record) }
     let name: String?
     if let given = target.name {
       name = given
@@ -128,6 +130,22 @@ actor ResolvedTwilioNumber {
     }
     resolved = (record.phoneNumber, name)
     return (record.phoneNumber, name)
+  }
+}
+
+extension ResolvedTwilioNumber {
+  /// `notVoiceCapable`, naming the number and what it can do.
+  static func notVoiceCapable(_ record: TwilioIncomingNumber) -> DomainError {
+    let caps = record.capabilities
+    let can = [("sms", caps.sms), ("mms", caps.mms), ("fax", caps.fax)].filter(\.1).map(\.0)
+    let list = can.isEmpty ? "none" : can.joined(separator: ", ")
+    return DomainError(
+      .notVoiceCapable,
+      "\(record.phoneNumber) cannot take voice calls (Twilio capabilities: \(list)); only voice numbers can be imported.",
+      data: [
+        "provider": "twilio", "resource": "twilioNumber", "phoneNumber": .string(record.phoneNumber),
+        "capabilities": ["voice": .bool(caps.voice), "sms": .bool(caps.sms), "mms": .bool(caps.mms), "fax": .bool(caps.fax)],
+      ])
   }
 }
 

@@ -18,7 +18,11 @@ enum Formats {
     return bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
   }
   /// Exactly three ASCII digits.
-  static func isAreaCode(_ s: String) -> Bool { s.utf8.count == 3 && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+  /// A NANP area code: three digits, the first 2–9.
+  static func isAreaCode(_ s: String) -> Bool {
+    let u = Array(s.utf8)
+    return u.count == 3 && u.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && u[0] >= 0x32
+  }
 
   private static func hasPrefixAndHex(_ s: String, _ prefix: String, _ count: Int) -> Bool {
     s.hasPrefix(prefix) && s.utf8.count == prefix.utf8.count + count && s.utf8.dropFirst(prefix.utf8.count).allSatisfy(isHex)

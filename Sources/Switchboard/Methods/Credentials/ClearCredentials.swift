@@ -8,7 +8,7 @@ enum ClearCredentials: ServiceMethod {
   static let summary = "Removes all four credential fields of a profile; the profile and its operation history stay."
   static let params = [ProfileParams.descriptor]
   static let result = ContentDescriptor("CredentialStatus", .ref("CredentialStatus"), required: true)
-  static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable)
+  static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "clear", params: ["profile": "client-a"],

@@ -15,7 +15,7 @@ enum DeleteProfile: ServiceMethod {
   static let params = [ContentDescriptor("profile", ProfileName.schema, required: true)]
   static let result = ContentDescriptor(
     "Deleted", .object([("profile", .string()), ("deleted", .boolean())], required: ["profile", "deleted"]), required: true)
-  static let errors = Errors.descriptors(.vaultUnavailable)
+  static let errors = Errors.descriptors(.vaultUnavailable, .vaultUnsafe)
   static let examples = [MethodExample("delete", params: ["profile": "client-a"], result: ["profile": "client-a", "deleted": true])]
 
   static func scheduling(for params: Params) -> Scheduling { .writing(params.profile.schedulingKey) }

@@ -40,7 +40,7 @@ enum ListOperations: ServiceMethod {
             ("errorKind", .string()), ("detail", .string()),
           ], required: ["id", "at", "method", "target", "outcome"])))
       ], required: ["operations"]), required: true)
-  static let errors = Errors.descriptors(.vaultUnavailable)
+  static let errors = Errors.descriptors(.vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "recent", params: ["limit": 2],

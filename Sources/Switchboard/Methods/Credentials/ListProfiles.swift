@@ -26,7 +26,7 @@ enum ListProfiles: ServiceMethod {
             ("fieldsSet", .array(.string(enumValues: CredentialField.allCases.map(\.rawValue)))),
           ], required: ["name", "createdAt", "updatedAt", "fieldsSet"])))
       ], required: ["profiles"]), required: true)
-  static let errors = Errors.descriptors(.vaultUnavailable)
+  static let errors = Errors.descriptors(.vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "two profiles",

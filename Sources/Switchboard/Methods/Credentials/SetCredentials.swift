@@ -62,7 +62,7 @@ enum SetCredentials: ServiceMethod {
       .nullable(.string(description: "Default fallback (transfer) number, E.164.", pattern: "^\\+[1-9][0-9]{1,14}$"))),
   ]
   static let result = ContentDescriptor("CredentialStatus", .ref("CredentialStatus"), required: true)
-  static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable)
+  static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "set Vapi and Twilio", params: [

@@ -8,7 +8,8 @@ enum CreateNumber: ServiceMethod {
     var profile: ProfileName?
     var areaCode: String
     var name: String?
-    var fallbackNumber: String?
+    /// Absent: the profile's transfer number; `null`: no fallback; a value: that number.
+    var fallbackNumber: Patch<String>
     var idempotencyKey: String?
 
     enum CodingKeys: String, CodingKey { case profile, areaCode, name, fallbackNumber, idempotencyKey }
@@ -21,14 +22,15 @@ enum CreateNumber: ServiceMethod {
       }
       areaCode = code
       name = try c.decodeIfPresent(.name, valid: NumberName.isValid, reason: NumberName.reason)
-      fallbackNumber = try c.decodeIfPresent(.fallbackNumber, valid: Formats.isE164, reason: Formats.e164Reason)
+      fallbackNumber = try c.decodePatch(.fallbackNumber, valid: Formats.isE164, reason: Formats.e164Reason)
       idempotencyKey = try c.decodeIfPresent(.idempotencyKey, valid: IdempotencyKey.isValid, reason: IdempotencyKey.reason)
     }
   }
 
   /// The seed's message, as -32602 naming `/areaCode`.
   static let invalidAreaCode = ParamsError(
-    pointer: "/areaCode", reason: "must be exactly 3 digits", message: "Valid 3-digit area code is required")
+    pointer: "/areaCode", reason: "must be a 3-digit US area code (first digit 2-9)",
+    message: "Valid 3-digit area code is required")
 
   typealias Result = Number
   static let name = "createNumber"
@@ -37,19 +39,26 @@ enum CreateNumber: ServiceMethod {
     "Sends `{provider: \"vapi\", numberDesiredAreaCode, name?, fallbackDestination?: {type: \"number\", number}}`. Without `fallbackNumber` and without a stored transfer number the number has no fallback destination. A new number may be `activating` for a few minutes."
   static let params = [
     ProfileParams.descriptor,
-    ContentDescriptor("areaCode", .string(description: "US area code, 3 digits.", pattern: "^[0-9]{3}$"), required: true),
+    ContentDescriptor(
+      "areaCode", .string(description: "US area code (NANP): 3 digits, the first 2-9.", pattern: "^[2-9][0-9]{2}$"),
+      required: true),
     ContentDescriptor("name", NumberName.schema),
-    ContentDescriptor("fallbackNumber", .string(description: "Fallback destination, E.164; default: the transfer number.", pattern: "^\\+[1-9][0-9]{1,14}$")),
+    ContentDescriptor(
+      "fallbackNumber",
+      .nullable(
+        .string(
+          description: "Fallback destination, E.164. Absent: the profile's transfer number; null: no fallback.",
+          pattern: "^\\+[1-9][0-9]{1,14}$"))),
     ContentDescriptor("idempotencyKey", IdempotencyKey.schema),
   ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors = [
     ErrorDescriptor(
       code: RPCError.invalidParamsCode, message: "Valid 3-digit area code is required",
-      data: ["field": "/areaCode", "reason": "must be exactly 3 digits"])
+      data: ["field": "/areaCode", "reason": "must be a 3-digit US area code (first digit 2-9)"])
   ] + Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
-    .upstreamOutcomeUnknown, .conflict, .vaultLocked, .vaultCorrupt, .vaultUnavailable)
+    .upstreamOutcomeUnknown, .conflict, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample("create in 415", params: ["areaCode": "415", "name": "Sales", "idempotencyKey": "new-415-a"], result: Number.vapiExample)
   ]
@@ -59,10 +68,18 @@ enum CreateNumber: ServiceMethod {
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)
     let vapi = try service.vapiClient(credentials)
-    let fallback = params.fallbackNumber ?? credentials.transferNumber
     var fingerprint: JSONObject = ["areaCode": .string(params.areaCode)]
     if let name = params.name { fingerprint["name"] = .string(name) }
-    if let fallbackNumber = params.fallbackNumber { fingerprint["fallbackNumber"] = .string(fallbackNumber) }
+    let fallback: String?
+    switch params.fallbackNumber {
+    case .keep: fallback = credentials.transferNumber
+    case .clear:
+      fallback = nil
+      fingerprint["fallbackNumber"] = .null
+    case .set(let number):
+      fallback = number
+      fingerprint["fallbackNumber"] = .string(number)
+    }
     let change = AccountChange(
       service: service, profile: credentials.profile, method: name, target: params.areaCode,
       idempotencyKey: params.idempotencyKey, fingerprint: StoredOutcome.fingerprint(name, fingerprint))

@@ -35,7 +35,7 @@ enum DeleteNumber: ServiceMethod {
       data: ["field": "/confirm", "reason": "must repeat the number or its id"])
   ] + Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
-    .upstreamOutcomeUnknown, .notFound, .vaultLocked, .vaultCorrupt, .vaultUnavailable)
+    .upstreamOutcomeUnknown, .notFound, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "release", params: ["id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "confirm": "+14155550100"], result: Number.example)

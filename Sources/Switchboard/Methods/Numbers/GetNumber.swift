@@ -22,7 +22,7 @@ enum GetNumber: ServiceMethod {
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors = Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited, .notFound,
-    .vaultLocked, .vaultCorrupt, .vaultUnavailable)
+    .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [MethodExample("by id", params: ["id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10"], result: Number.example)]
 
   static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }

@@ -41,7 +41,8 @@ enum ImportNumber: ServiceMethod {
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors = Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
-    .upstreamOutcomeUnknown, .notFound, .conflict, .vaultLocked, .vaultCorrupt, .vaultUnavailable)
+    .upstreamOutcomeUnknown, .notFound, .conflict, .notVoiceCapable, .vaultLocked, .vaultCorrupt, .vaultUnavailable,
+    .vaultUnsafe)
   static let examples = [
     MethodExample(
       "import by SID", params: ["sid": "PN0123456789abcdef0123456789abcdef", "name": "Main line", "idempotencyKey": "imp-7f3a"],

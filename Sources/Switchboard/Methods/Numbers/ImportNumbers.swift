@@ -83,7 +83,7 @@ enum ImportNumbers: ServiceMethod {
     ErrorDescriptor(
       code: RPCError.requestCancelledCode, message: "Request cancelled.",
       data: ["completed": [], "interrupted": [], "notAttempted": ["PN0123456789abcdef0123456789abcdef"]])
-  ] + Errors.descriptors(.credentialsMissing, .vaultLocked, .vaultCorrupt, .vaultUnavailable)
+  ] + Errors.descriptors(.credentialsMissing, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "two numbers, one already imported",

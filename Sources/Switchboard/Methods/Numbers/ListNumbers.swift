@@ -19,7 +19,7 @@ enum ListNumbers: ServiceMethod {
     required: true)
   static let errors = Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited, .vaultLocked,
-    .vaultCorrupt, .vaultUnavailable)
+    .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample("all numbers", result: ["numbers": [Number.example, Number.vapiExample], "count": 2])
   ]

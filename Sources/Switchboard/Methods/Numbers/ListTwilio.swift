@@ -31,7 +31,7 @@ enum ListTwilio: ServiceMethod {
       required: ["numbers", "count", "vapiChecked"]), required: true)
   static let errors = Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited, .vaultLocked,
-    .vaultCorrupt, .vaultUnavailable)
+    .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "voice numbers",

@@ -25,6 +25,20 @@ enum UpdateNumber: ServiceMethod {
       }
     }
 
+    /// Which fields the update touches, for the ledger: "Changed name; cleared fallbackNumber" (never a value).
+    var changeSummary: String {
+      var parts: [String] = []
+      for (field, patch) in [("name", name), ("fallbackNumber", fallbackNumber), ("assistantId", assistantId)] {
+        switch patch {
+        case .keep: continue
+        case .clear: parts.append("cleared \(field)")
+        case .set: parts.append("set \(field)")
+        }
+      }
+      let text = parts.joined(separator: "; ")
+      return text.prefix(1).uppercased() + text.dropFirst()
+    }
+
     var body: VapiUpdateBody {
       func update(_ patch: Patch<String>) -> FieldUpdate<String> {
         switch patch {
@@ -50,7 +64,7 @@ enum UpdateNumber: ServiceMethod {
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors = Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
-    .upstreamOutcomeUnknown, .notFound, .vaultLocked, .vaultCorrupt, .vaultUnavailable)
+    .upstreamOutcomeUnknown, .notFound, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "rename and drop the fallback",
@@ -66,8 +80,9 @@ enum UpdateNumber: ServiceMethod {
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)
     let vapi = try service.vapiClient(credentials)
-    let change = AccountChange(
+    var change = AccountChange(
       service: service, profile: credentials.profile, method: name, target: params.id, idempotencyKey: nil, fingerprint: "")
+    change.successDetail = params.changeSummary
     return try await change.run(reconcile: { _ in [] }) { _ in try await vapi.updatePhoneNumber(id: params.id, params.body) }
   }
 }

@@ -25,7 +25,7 @@ enum VerifyCredentials: ServiceMethod {
   static let result = ContentDescriptor(
     "Verification",
     .object([("vapi", .ref("Check")), ("twilio", .ref("Check"))], required: ["vapi", "twilio"]), required: true)
-  static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable)
+  static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "Vapi fine, Twilio not set up",
