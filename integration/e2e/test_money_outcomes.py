@@ -260,3 +260,22 @@ def test_update_rows_name_the_fields_changed(money, fake):
     assert row["method"] == "updateNumber" and row["outcome"] == "succeeded"
     assert row["detail"] == "Set name; cleared fallbackNumber"
     assert "Back desk" not in row["detail"]
+
+
+def test_kill_9_before_the_post_was_sent(spawn, money, fake, money_env):
+    """The key is stored, the Twilio lookup is still running, nothing was posted: a new process takes
+    the dead owner's key over and imports at once (there is nothing to reconcile)."""
+    fake.seed(twilio=2, twilioNonVoiceEvery=0)
+    [twilio] = voice_twilio(fake)
+    params = {"sid": twilio["sid"], "idempotencyKey": "kill-before"}
+    fake.fault("delay", delayMs=1500, provider="twilio", method="GET")
+    money.start_request("importNumber", params)
+    wait_until(lambda: any(r["provider"] == "twilio" for r in fake.requests()), timeout=5)
+    money.proc.send_signal(signal.SIGKILL)
+    money.proc.wait(5)
+    assert posts(fake) == []
+
+    sb = spawn(env=money_env)
+    number = call(sb, "importNumber", params)
+    assert number["number"] == twilio["phone_number"] and len(posts(fake)) == 1
+    assert call(sb, "importNumber", params) == number and len(posts(fake)) == 1
