@@ -249,7 +249,7 @@ function main() {
   };
 
   /** Relays one page request; resolves with the reply for the page, or null for a notification. */
-  const relay = async (item, stream) => {
+  const relay = async (item, stream, sent) => {
     if (item.method === "$/cancelRequest") {
       const bridgeId = stream?.inflight.get(JSON.stringify(item.params?.id));
       if (bridgeId !== undefined) upstream.write({ jsonrpc: "2.0", method: "$/cancelRequest", params: { id: bridgeId } });
@@ -275,6 +275,7 @@ function main() {
       return null;
     }
     const { id, reply } = upstream.request(forward);
+    sent.push(id);
     const key = JSON.stringify(item.id);
     stream?.inflight.set(key, id);
     try {
@@ -322,7 +323,16 @@ function main() {
         }
       }
       const stream = streams.get(req.headers["x-bridge-stream"] || "");
-      const replies = (await Promise.all(items.map((item) => relay(item, stream)))).filter((r) => r !== null);
+      const sent = [];
+      // A page that goes away (tab closed, fetch aborted) cancels what it was waiting for.
+      res.on("close", () => {
+        if (res.writableFinished) return;
+        for (const id of sent) {
+          if (upstream.pending.has(id)) upstream.write({ jsonrpc: "2.0", method: "$/cancelRequest", params: { id } });
+        }
+      });
+      const replies = (await Promise.all(items.map((item) => relay(item, stream, sent)))).filter((r) => r !== null);
+      if (res.destroyed) return;
       if (replies.length === 0) {
         res.writeHead(204, SECURITY_HEADERS);
         return res.end();

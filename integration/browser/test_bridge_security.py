@@ -186,3 +186,22 @@ def test_switchboard_ends_with_the_bridge_and_the_bridge_with_switchboard(start_
     os.kill(child, signal.SIGKILL)
     assert other.proc.wait(10) != 0
     assert "switchboard exited" in other.log()
+
+
+def test_a_page_that_goes_away_cancels_its_request(connected_bridge, fake):
+    bridge = connected_bridge
+    fake.seed(twilio=6, twilio_non_voice_every=0)
+    sids = [t["sid"] for t in fake.twilio_numbers()]
+    fake.fault("delay", provider="twilio", path="/2010-04-01/Accounts/", delayMs=300, times=None)
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "importNumbers", "params": {"sids": sids}}).encode()
+    sock = socket.create_connection(("127.0.0.1", bridge.port), timeout=10)
+    sock.sendall(b"POST /rpc HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAuthorization: Bearer %s\r\n"
+                 b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                 % (bridge.port, bridge.token.encode(), len(body), body))
+    assert wait_until(lambda: fake.requests(provider="twilio"), 10)
+    sock.close()
+    # the import stops at the SID it was working on: far fewer lookups than SIDs
+    wait_until(lambda: False, 2.5)
+    lookups = [r for r in fake.requests(provider="twilio") if "/IncomingPhoneNumbers/" in r["path"]]
+    assert 1 <= len(lookups) < len(sids)
+    assert len(fake.requests(provider="vapi", method="POST")) < len(sids)
