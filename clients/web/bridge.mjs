@@ -159,6 +159,7 @@ class EventStream {
   }
 
   send(message) {
+    if (this.res.destroyed || this.res.writableEnded) return;
     this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
   }
 }
@@ -320,6 +321,11 @@ function main() {
             jsonrpc: "2.0", id: item?.id ?? null,
             error: { code: -32601, message: "Method not available through the bridge.", data: { method: typeof method === "string" ? method : null } },
           });
+        }
+        // Only well-formed requests go on, so every one of them gets a reply carrying its id.
+        const badId = Object.hasOwn(item, "id") && item.id !== null && !["string", "number"].includes(typeof item.id);
+        if (item.jsonrpc !== "2.0" || badId) {
+          return send(res, 400, { jsonrpc: "2.0", id: null, error: { code: -32600, message: "Invalid request: jsonrpc must be \"2.0\" and an id a string, number or null." } });
         }
       }
       const stream = streams.get(req.headers["x-bridge-stream"] || "");

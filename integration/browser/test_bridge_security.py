@@ -187,6 +187,13 @@ def test_switchboard_ends_with_the_bridge_and_the_bridge_with_switchboard(start_
     assert other.proc.wait(10) != 0
     assert "switchboard exited" in other.log()
 
+    # even a bridge killed outright takes switchboard with it (--clientProcessId)
+    third = start_bridge(home=tmp_path / "home-3")
+    child = wait_until(third.children)[0]
+    third.proc.kill()
+    third.proc.wait(10)
+    assert wait_until(lambda: not alive(child), 15), "switchboard outlived a killed bridge"
+
 
 def test_a_page_that_goes_away_cancels_its_request(connected_bridge, fake):
     bridge = connected_bridge
@@ -205,3 +212,21 @@ def test_a_page_that_goes_away_cancels_its_request(connected_bridge, fake):
     lookups = [r for r in fake.requests(provider="twilio") if "/IncomingPhoneNumbers/" in r["path"]]
     assert 1 <= len(lookups) < len(sids)
     assert len(fake.requests(provider="vapi", method="POST")) < len(sids)
+
+
+def test_malformed_requests_get_an_answer_and_reach_nobody(connected_bridge, fake):
+    bridge = connected_bridge
+    for body in ({"jsonrpc": "1.0", "id": 1, "method": "listNumbers"},
+                 {"id": 1, "method": "listNumbers"},
+                 {"jsonrpc": "2.0", "id": {"x": 1}, "method": "listNumbers"},
+                 [LIST, {"jsonrpc": "2.0", "id": [1], "method": "listNumbers"}]):
+        status, _, reply = bridge.rpc(body)
+        assert status == 400 and reply["error"]["code"] == -32600, body
+    status, _, reply = bridge.request("POST", "/rpc", body=b"{not json")
+    assert status == 400 and json.loads(reply)["error"]["code"] == -32700
+    assert_reached_nobody(bridge, fake)
+    status, _, reply = bridge.rpc({"jsonrpc": "2.0", "id": None, "method": "listProfiles"})
+    assert status == 200 and reply["id"] is None and "profiles" in reply["result"]
+    status, headers, reply = bridge.rpc({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 99}})
+    assert status == 204 and reply is None
+    assert_csp(headers)
