@@ -103,9 +103,9 @@ class Upstream {
     });
     this.child.on("error", (err) => {
       process.stderr.write(`bridge: cannot start switchboard: ${err.message}\n`);
-      onExit(1);
+      onExit(1, false);
     });
-    this.child.on("exit", (code, signal) => onExit(code ?? (signal ? 1 : 0)));
+    this.child.on("exit", (code, signal) => onExit(code ?? (signal ? 1 : 0), true));
     this.child.stdin.on("error", () => {});
     createInterface({ input: this.child.stdout, crlfDelay: Infinity }).on("line", (line) => this.onLine(line));
   }
@@ -205,9 +205,9 @@ function main() {
     }
     if (childGone) process.exit(exitCode);
   };
-  const upstream = new Upstream(bin, (code) => {
+  const upstream = new Upstream(bin, (code, ran) => {
     childGone = true;
-    if (!exiting) process.stderr.write(`bridge: switchboard exited (${code}); stopping\n`);
+    if (!exiting && ran) process.stderr.write(`bridge: switchboard exited (${code}); stopping\n`);
     exit(code === 0 ? 0 : 1);
   });
 

@@ -6,11 +6,13 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import threading
 
 import pytest
 
-from bridge_process import URL_LINE, wait_until
+from bridge_process import BRIDGE, URL_LINE, wait_until
+from switchboard_process import binary_path
 
 LIST = {"jsonrpc": "2.0", "id": 1, "method": "listNumbers", "params": {}}
 
@@ -230,3 +232,20 @@ def test_malformed_requests_get_an_answer_and_reach_nobody(connected_bridge, fak
     status, headers, reply = bridge.rpc({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 99}})
     assert status == 204 and reply is None
     assert_csp(headers)
+
+
+@pytest.mark.parametrize("how", ["SWITCHBOARD_BIN", "PATH"])
+def test_the_binary_is_found_as_the_clients_find_it(tmp_path, how):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_")}
+    env["SWITCHBOARD_HOME"] = str(tmp_path / "home")
+    if how == "PATH":
+        env["PATH"] = f"{os.path.dirname(binary_path())}{os.pathsep}{env.get('PATH', '')}"
+    else:
+        env["SWITCHBOARD_BIN"] = binary_path()
+    proc = subprocess.Popen(["node", str(BRIDGE)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        line = proc.stdout.readline().decode().rstrip("\n")
+        assert URL_LINE.match(line), (line, proc.stderr.read() if proc.poll() is not None else b"")
+    finally:
+        proc.terminate()
+        assert proc.wait(10) == 0
