@@ -307,3 +307,25 @@ def test_screenshots_of_every_modal_at_375_px(browser, connected_bridge, seeded)
     page.modal_open("settings-modal")
     page.wait(lambda d: page.el("#settings-modal .cred-status").text.startswith("Set"))
     page.shot("settings-desktop")
+
+
+def test_the_token_comes_from_the_fragment_and_leaves_the_address_bar(browser, connected_bridge):
+    bridge = connected_bridge
+    page = Page(browser, bridge)
+    browser.get(f"{bridge.origin}/")
+    refused = page.error("The bridge refused the request (missing or wrong token).")
+    assert "Open the address the bridge printed." in refused
+    assert page.el("#empty").text == refused
+    # the refusals are the only console errors, and they are the bridge's 403s
+    expected = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert expected and all("status of 403" in e["message"] for e in expected), expected
+
+    browser.get(bridge.url)  # same document, new fragment: the page reloads with the token
+    page.wait(lambda d: "#token=" not in d.current_url)
+    page.wait_loaded()
+    assert page.el("#error").is_displayed() is False
+    assert browser.current_url == f"{bridge.origin}/"
+    assert bridge.token not in browser.page_source
+    browser.refresh()  # a reload of the tab keeps working without the fragment
+    page.wait_loaded()
+    assert page.cards() == [] and "No phone numbers yet." in page.el("#empty").text

@@ -57,10 +57,8 @@ async function loadNumbers() {
     list.replaceChildren();
     empty.hidden = false;
     const needsSetup = error.data?.kind === "credentials.missing";
-    empty.replaceChildren(
-      h("p", { class: "state-error" }, errorText(error)),
-      needsSetup ? h("button", { type: "button", onclick: () => $("#open-settings").click() }, "Open API Configuration") : null,
-    );
+    empty.replaceChildren(h("p", { class: "state-error" }, errorText(error)));
+    if (needsSetup) empty.append(h("button", { type: "button", onclick: () => $("#open-settings").click() }, "Open API Configuration"));
   } finally {
     if (seq === loadSeq) {
       loading.hidden = true;

@@ -10,6 +10,11 @@ export function defaultTransport() {
   return globalThis.switchboardTransport ?? new HttpTransport(takeToken());
 }
 
+// A token pasted into the address bar of an open page (a fragment change, no reload) takes effect.
+addEventListener("hashchange", () => {
+  if (/(?:^#|&)token=/.test(location.hash)) location.reload();
+});
+
 /** Reads the per-launch token from the URL fragment once, keeps it for reloads of this tab, and
  * removes it from the address bar. */
 function takeToken() {
