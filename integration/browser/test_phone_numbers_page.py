@@ -9,6 +9,9 @@ from secrets_scan import assert_no_secrets
 from page import DESKTOP, PHONE, Page
 
 
+ASSISTANT = "5a1e2c3d-4b5f-4a6b-8c7d-9e0f1a2b3c4d"
+
+
 @pytest.fixture
 def seeded(fake):
     fake.seed(vapi=6, twilio=9, imported_fraction=0.25, twilio_non_voice_every=5)
@@ -100,8 +103,12 @@ def test_credentials_list_import_create_rename_release_history(browser, bridge, 
     assert page.el("#import-submit").text == "Import 2 Numbers"
     page.type("#import-name", "Branch ")
     fake.clear_requests()
+    fake.fault("delay", provider="twilio", path="/2010-04-01/Accounts/", delayMs=400, times=None)
     page.click("#import-submit")
+    # progress reaches the page (switchboard's $/progress through the bridge's event stream)
+    page.wait(lambda d: page.el("#import-progress .text").text in ("1 of 2", "2 of 2"))
     page.success("Imported 2 of 2 numbers.")
+    fake.clear_faults()
     bodies = [r["json"] for r in fake.requests(provider="vapi", method="POST")]
     assert [b["number"] for b in bodies] == [t["phone_number"] for t in rest]
     assert all(b["name"].startswith("Branch ") and b["smsEnabled"] is False for b in bodies)
@@ -137,13 +144,15 @@ def test_credentials_list_import_create_rename_release_history(browser, bridge, 
     page.card(created).find_element(By.CSS_SELECTOR, "[data-action=edit]").click()
     page.modal_open("edit-modal")
     page.type("#edit-name", "Sales (West)")
+    page.type("#edit-assistant", ASSISTANT)
     page.shot("edit-desktop")
     fake.clear_requests()
     page.click("#edit-submit")
     page.success(f"Saved {created}.")
     patch = fake.requests(provider="vapi", method="PATCH")
-    assert len(patch) == 1 and patch[0]["json"] == {"name": "Sales (West)"}
+    assert len(patch) == 1 and patch[0]["json"] == {"name": "Sales (West)", "assistantId": ASSISTANT}
     page.wait(lambda d: "Sales (West)" in page.card(created).text)
+    assert f"Assistant {ASSISTANT}" in page.card(created).text
 
     # Release: the number must be typed back; a wrong one gets the server's refusal.
     page.card(created).find_element(By.CSS_SELECTOR, "[data-action=release]").click()
