@@ -338,3 +338,22 @@ def test_the_token_comes_from_the_fragment_and_leaves_the_address_bar(browser, c
     browser.refresh()  # a reload of the tab keeps working without the fragment
     page.wait_loaded()
     assert page.cards() == [] and "No phone numbers yet." in page.el("#empty").text
+
+
+def test_closing_the_import_modal_cancels_the_twilio_listing(browser, connected_bridge, seeded):
+    fake = seeded
+    page = Page(browser, connected_bridge).open()
+    fake.fault("delay", provider="twilio", path="/2010-04-01/Accounts/", delayMs=3000, times=1)
+    page.click("#open-import")
+    page.modal_open("import-modal")
+    page.wait(lambda d: fake.requests(provider="twilio"))
+    page.active().send_keys(Keys.ESCAPE)
+    page.modal_closed("import-modal")
+    # switchboard gave up the delayed Twilio call (its debug log says so) long before the fake answered
+    page.wait(lambda d: [line for line in connected_bridge.upstream_calls_logged()
+                         if "HTTP twilio GET" in line and "-> cancelled" in line], 2.5)
+    assert not page.el("#error").is_displayed()
+    # opening it again lists the numbers as usual
+    page.click("#open-import")
+    page.wait(lambda d: page.els("#import-list input"))
+    assert not page.el("#import-modal .modal-error").is_displayed()

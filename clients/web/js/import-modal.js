@@ -2,6 +2,7 @@
 // 40-character limit, progress while several are imported.
 import { $, errorText, h, showModalError } from "./dom.js";
 import { closeModal, openModal, setupModal } from "./modal.js";
+import { REQUEST_CANCELLED } from "./rpc.js";
 
 export function setupImport(app) {
   const dialog = $("#import-modal");
@@ -13,7 +14,8 @@ export function setupImport(app) {
   let numbers = [];
   let busy = false;
 
-  setupModal(dialog);
+  let listing = null; // aborts the Twilio listing when the modal closes before it arrives
+  setupModal(dialog, { onClose: () => listing?.abort() });
 
   const selected = () => [...list.querySelectorAll("input:checked")].map((el) => el.value);
 
@@ -53,15 +55,19 @@ export function setupImport(app) {
     $("#import-loading").hidden = false;
     update();
     openModal(dialog, several);
+    const controller = new AbortController();
+    listing = controller;
     try {
-      const result = await app.rpc.call("listTwilio", { profile: app.profile });
+      const result = await app.rpc.call("listTwilio", { profile: app.profile }, { signal: controller.signal });
+      if (controller.signal.aborted) return;
       numbers = result.numbers;
       $("#import-list-wrap").hidden = false;
       render();
       list.querySelector("input:not(:disabled)")?.focus();
     } catch (error) {
-      showModalError(dialog, errorText(error));
+      if (error.code !== REQUEST_CANCELLED) showModalError(dialog, errorText(error));
     } finally {
+      if (listing === controller) listing = null;
       $("#import-loading").hidden = true;
     }
   });

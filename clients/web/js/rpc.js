@@ -1,6 +1,8 @@
 // JSON-RPC over any transport (see transport.js): ids, progress tokens, typed errors.
 
 /** An error reply from Switchboard, carrying the server's own message, code and data. */
+export const REQUEST_CANCELLED = -32800;
+
 export class RpcError extends Error {
   constructor(error) {
     super(error.message);
@@ -22,9 +24,13 @@ export class RpcClient {
   }
 
   /** Calls `method`; resolves with its result or rejects with RpcError. `onProgress(value)` gets
-   * the work-done reports when given. */
-  async call(method, params = {}, { onProgress } = {}) {
+   * the work-done reports when given; aborting `signal` cancels the request (`$/cancelRequest`),
+   * which then rejects with code -32800. */
+  async call(method, params = {}, { onProgress, signal } = {}) {
     const id = this.nextId++;
+    signal?.addEventListener("abort", () => {
+      this.transport.send({ jsonrpc: "2.0", method: "$/cancelRequest", params: { id } }).catch(() => {});
+    }, { once: true });
     const request = { jsonrpc: "2.0", id, method, params: { ...params } };
     let token;
     if (onProgress) {
