@@ -18,7 +18,10 @@ export function setupCreate(app) {
     areaError.hidden = !on;
     area.setAttribute("aria-invalid", on ? "true" : "false");
   };
-  area.addEventListener("input", () => setAreaError(false));
+  area.addEventListener("input", () => {
+    setAreaError(false);
+    showModalError(dialog, "");
+  });
 
   $("#open-create").addEventListener("click", async () => {
     app.clearMessages();

@@ -56,6 +56,7 @@ export function setupNumberActions(app) {
 
   confirm.addEventListener("input", () => {
     $("#release-submit").disabled = confirm.value.trim() === "";
+    showModalError(release, "");
   });
 
   $("#release-form").addEventListener("submit", async (event) => {
