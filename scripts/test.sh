@@ -14,3 +14,6 @@ swift test
 echo "== end-to-end tests (pytest)"
 export SWITCHBOARD_BIN="$PWD/.build/debug/switchboard"
 python3 -m pytest -q -p no:cacheprovider integration/fake_upstream integration/e2e
+
+echo "== web page and bridge tests (pytest, headless Chromium)"
+python3 -m pytest -q -p no:cacheprovider integration/browser
