@@ -14,3 +14,4 @@ swift test
 echo "== end-to-end tests (pytest)"
 export SWITCHBOARD_BIN="$PWD/.build/debug/switchboard"
 python3 -m pytest -q -p no:cacheprovider integration/fake_upstream integration/e2e
+python3 -m pytest -q -p no:cacheprovider integration/mcp  # switchboard mcp under the official MCP Python SDK
