@@ -32,6 +32,7 @@ class McpServer:
         self.home = Path(home)
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
+        self.stdin_path = self.workdir / "stdin.bin"
         self.stdout_path = self.workdir / "stdout.bin"
         self.stderr_path = self.workdir / "stderr.bin"
         self.env = {"SWITCHBOARD_HOME": str(self.home), **(env or {})}
@@ -39,7 +40,7 @@ class McpServer:
     def parameters(self) -> StdioServerParameters:
         return StdioServerParameters(
             command=sys.executable,
-            args=[str(HERE / "stdio_tap.py"), str(self.stdout_path), str(self.stderr_path), "--", binary_path(), "mcp"],
+            args=[str(HERE / "stdio_tap.py"), str(self.workdir), "--", binary_path(), "mcp"],
             env=self.env)
 
     @asynccontextmanager
@@ -64,6 +65,11 @@ class McpServer:
 
     def stderr_bytes(self) -> bytes:
         return self.stderr_path.read_bytes() if self.stderr_path.exists() else b""
+
+    def sent(self) -> list[dict]:
+        """Every frame the client sent."""
+        data = self.stdin_path.read_bytes() if self.stdin_path.exists() else b""
+        return [json.loads(line) for line in data.split(b"\n") if line.strip()]
 
     def frames(self) -> list[dict]:
         """Every line the server wrote on stdout, parsed; fails on anything that is not a JSON-RPC frame."""

@@ -1,11 +1,11 @@
 """Runs a command on pipes of its own and relays its stdin/stdout/stderr, keeping a copy of every
 byte it writes (test helper).
 
-    python3 stdio_tap.py <stdout copy> <stderr copy> -- <command> [args...]
+    python3 stdio_tap.py <folder> -- <command> [args...]
 
 The MCP client spawns this tap as its server; the tap spawns `switchboard mcp`, so the server
-still talks over real pipes while the test can scan everything it wrote. Exits with the
-command's status.
+still talks over real pipes while the test can read what the client sent (`<folder>/stdin.bin`)
+and scan everything the server wrote (`stdout.bin`, `stderr.bin`). Exits with the command's status.
 """
 from __future__ import annotations
 
@@ -41,12 +41,13 @@ def relay(source, sink, copy_path: str | None, close_sink: bool):
 
 
 def main() -> int:
-    stdout_copy, stderr_copy, separator, *command = sys.argv[1:]
+    folder, separator, *command = sys.argv[1:]
     assert separator == "--" and command, __doc__
+    stdin_copy, stdout_copy, stderr_copy = (os.path.join(folder, f"{name}.bin") for name in ("stdin", "stdout", "stderr"))
     child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
     signal.signal(signal.SIGTERM, lambda *_: child.terminate())
     threads = [
-        threading.Thread(target=relay, args=(sys.stdin.buffer, child.stdin, None, True), daemon=True),
+        threading.Thread(target=relay, args=(sys.stdin.buffer, child.stdin, stdin_copy, True), daemon=True),
         threading.Thread(target=relay, args=(child.stdout, sys.stdout.buffer, stdout_copy, False)),
         threading.Thread(target=relay, args=(child.stderr, sys.stderr.buffer, stderr_copy, False)),
     ]
