@@ -5,17 +5,11 @@ import MCP
 import Switchboard
 import Synchronization
 
-#if canImport(System)
-  import System
-#else
-  @preconcurrency import SystemPackage
-#endif
-
 /// `switchboard mcp`: the service's number and credential-status methods as MCP tools, on stdio.
 ///
 /// Each tool is the RPC method of the same name, called through the same router (validation,
 /// scheduling, progress, cancellation), so there is no second implementation. Built on the
-/// official MCP Swift SDK's `Server` and `StdioTransport`.
+/// official MCP Swift SDK's `Server`, over `PipeTransport` and `WireAdapter` (see there for why).
 public enum MCPFace {
   static let instructions = """
     Switchboard manages the person's voice phone numbers on Vapi, including numbers brought from their Twilio account. \
@@ -44,14 +38,14 @@ public enum MCPFace {
       try requireInitialized()
       return ListTools.Result(tools: tools.all)
     }
+    let results = RawResults()
     await server.withMethodHandler(CallTool.self) { [weak server] params in
       try requireInitialized()
-      return try await call(params, router: router, server: server)
+      return try await call(params, router: router, server: server, results: results)
     }
 
-    let stdio = StdioTransport(
-      input: FileDescriptor(rawValue: input), output: FileDescriptor(rawValue: output), logger: logger)
-    try await server.start(transport: NegotiationFloor(stdio, logger: logger)) { _, _ in
+    let pipes = PipeTransport(input: input, output: output, logger: logger)
+    try await server.start(transport: WireAdapter(pipes, results: results, logger: logger)) { _, _ in
       initialized.withLock { $0 = true }
     }
     await server.waitUntilCompleted()
@@ -59,11 +53,22 @@ public enum MCPFace {
   }
 
   /// One `tools/call`: the RPC method of the same name, with MCP progress and cancellation.
-  static func call(_ params: CallTool.Parameters, router: Router, server: Server?) async throws -> CallTool.Result {
+  static func call(
+    _ params: CallTool.Parameters, router: Router, server: Server?, results: RawResults
+  ) async throws -> CallTool.Result {
     guard let spec = ToolCatalog.byName[params.name] else {
       throw MCPError.invalidParams("Unknown tool: \(String(params.name.prefix(100)))")
     }
-    let arguments = JSONValue.object(ValueBridge.json(.object(params.arguments ?? [:])).objectValue ?? [:])
+    let arguments: JSONValue
+    if let raw = params._meta?[WireAdapter.argumentsKey]?.stringValue {
+      // The arguments exactly as the client wrote them (see WireAdapter).
+      guard case .object(let object)? = try? JSONParser.parse(Array(raw.utf8)) else {
+        throw MCPError.invalidParams("arguments must be an object")
+      }
+      arguments = .object(object)
+    } else {
+      arguments = .object(ValueBridge.json(.object(params.arguments ?? [:])).objectValue ?? [:])
+    }
     let profile = arguments["profile"]?.stringValue ?? "default"
 
     var relay: ProgressRelay?
@@ -92,7 +97,7 @@ public enum MCPFace {
         structured = .object(object)
       }
     }
-    return ToolOutcome.success(tool: spec.name, result: structured)
+    return ToolOutcome.success(tool: spec.name, result: structured, results: results)
   }
 }
 

@@ -10,8 +10,9 @@ enum ToolOutcome {
     "switchboard credentials set --profile \(profile)"
   }
 
-  static func success(tool: String, result: JSONValue) -> CallTool.Result {
-    let structured: Value? = ValueBridge.value(result)
+  /// The result; `structuredContent` goes out as the bytes the engine encodes (see `RawResults`).
+  static func success(tool: String, result: JSONValue, results: RawResults) -> CallTool.Result {
+    let structured: Value? = .string(results.hold(result))
     return CallTool.Result(
       content: [.text(text: ToolSummaries.text(tool: tool, result: result), annotations: nil, _meta: nil)],
       structuredContent: structured)

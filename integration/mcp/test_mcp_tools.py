@@ -182,3 +182,19 @@ async def test_missing_credentials_name_the_command_to_run(mcp_server, fake):
         assert verified.structured_content["vapi"] == {"configured": True, "ok": True}
         assert verified.structured_content["twilio"]["configured"] is False
     assert not fake.requests(provider="twilio")
+
+
+async def test_arguments_and_results_arrive_byte_exact(server, fake):
+    """Strings shaped like `data:` URLs (which the SDK's `Value` turns into bytes) and non-ASCII text
+    pass through unchanged, both ways."""
+    fake.seed(vapi=2)
+    victim = fake.state()["vapi"][0]
+    name = "data:,Caf\u00e9 \u2014 line"
+    async with server.session() as session:
+        updated = await session.call_tool("updateNumber", {"id": victim["id"], "name": name})
+        assert not updated.is_error, updated.content
+        got = await session.call_tool("getNumber", {"id": victim["id"]})
+    [patch] = fake.requests(method="PATCH")
+    assert patch["json"] == {"name": name}
+    assert updated.structured_content["name"] == name and got.structured_content["name"] == name
+    assert updated.content[0].text.startswith("Updated ")
