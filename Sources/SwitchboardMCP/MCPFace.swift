@@ -18,7 +18,11 @@ public enum MCPFace {
     in a terminal. Creating or importing numbers may cost money and releasing one is irreversible: ask before doing either.
     """
 
-  /// Serves MCP on `input`/`output` until the client closes its end.
+  /// How long running calls may take to finish once the input has ended.
+  static let drainLimit = Duration.seconds(10)
+
+  /// Serves MCP on `input`/`output` until the client closes its end (or SIGTERM/SIGINT), then
+  /// lets running requests finish and answers them (up to `drainLimit`).
   public static func serve(
     service: SwitchboardService, input: Int32, output: Int32, version: String, logger: Logger
   ) async throws {
@@ -39,16 +43,26 @@ public enum MCPFace {
       return ListTools.Result(tools: tools.all)
     }
     let results = RawResults()
+    let pending = PendingReplies()
     await server.withMethodHandler(CallTool.self) { [weak server] params in
       try requireInitialized()
       return try await call(params, router: router, server: server, results: results)
     }
 
     let pipes = PipeTransport(input: input, output: output, logger: logger)
-    try await server.start(transport: WireAdapter(pipes, results: results, logger: logger)) { _, _ in
+    // SIGTERM/SIGINT end the input, as closing stdin does; running calls still finish.
+    let signals = TerminationSignals { number in
+      logger.notice("Exiting on signal \(number)")
+      Task { await pipes.endInput() }
+    }
+    try await server.start(transport: WireAdapter(pipes, results: results, pending: pending, logger: logger)) { _, _ in
       initialized.withLock { $0 = true }
     }
     await server.waitUntilCompleted()
+    if !(await pending.drain(within: drainLimit)) {
+      logger.warning("Exiting with requests still unanswered after \(drainLimit)")
+    }
+    withExtendedLifetime(signals) {}
     await server.stop()
   }
 

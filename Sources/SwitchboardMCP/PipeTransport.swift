@@ -49,6 +49,9 @@ actor PipeTransport: Transport {
     continuation.finish()
   }
 
+  /// Stops taking messages while replies can still be written.
+  func endInput() { continuation.finish() }
+
   func send(_ data: Data) async throws {
     guard connected else { throw MCPError.connectionClosed }
     var framed = data
@@ -87,6 +90,9 @@ actor PipeTransport: Transport {
       }
       pending.append(contentsOf: buffer[start..<count])
     }
+    // A last message without its newline is still served.
+    if pending.last == 0x0D { pending.removeLast() }
+    if !pending.isEmpty { continuation.yield(Data(pending)) }
     continuation.finish()
   }
 

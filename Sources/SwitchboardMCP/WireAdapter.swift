@@ -18,31 +18,39 @@ import MCP
 ///   and encodes it again, compiling a regular expression per string: for 1,000 numbers that is
 ///   hundreds of milliseconds per listing (see BENCHMARKS.md).
 ///
-/// Everything else (lifecycle, dispatch, ids, cancellation, progress) stays with the SDK.
+/// It also tells `PendingReplies` what came in and what went out. Everything else (lifecycle,
+/// dispatch, ids, cancellation, progress) stays with the SDK.
 actor WireAdapter: Transport {
   static let supportedVersions: Set<String> = Version.supported.filter { $0 >= "2025-06-18" }
   static let argumentsKey = "switchboard/arguments"
 
   private let inner: any Transport
   private let results: RawResults
+  private let pending: PendingReplies
   nonisolated let logger: Logger
 
-  init(_ inner: any Transport, results: RawResults, logger: Logger) {
+  init(_ inner: any Transport, results: RawResults, pending: PendingReplies, logger: Logger) {
     self.inner = inner
     self.results = results
+    self.pending = pending
     self.logger = logger
   }
 
   func connect() async throws { try await inner.connect() }
   func disconnect() async { await inner.disconnect() }
-  func send(_ data: Data) async throws { try await inner.send(results.splice(data)) }
+
+  func send(_ data: Data) async throws {
+    try await inner.send(results.splice(data))
+    pending.sent(data)
+  }
 
   func receive() -> AsyncThrowingStream<Data, any Error> {
     let source = inner
+    let pending = pending
     return AsyncThrowingStream { continuation in
       let task = Task {
         do {
-          for try await frame in await source.receive() { continuation.yield(Self.incoming(frame)) }
+          for try await frame in await source.receive() { continuation.yield(Self.incoming(frame, pending: pending)) }
           continuation.finish()
         } catch {
           continuation.finish(throwing: error)
@@ -52,12 +60,11 @@ actor WireAdapter: Transport {
     }
   }
 
-  /// The frame as the SDK should see it.
-  static func incoming(_ frame: Data) -> Data {
-    // Only requests naming these methods are parsed; anything else passes untouched.
-    guard frame.range(of: Data("\"tools/call\"".utf8)) != nil || frame.range(of: Data("\"initialize\"".utf8)) != nil,
-      case .object(var message)? = try? JSONParser.parse(Array(frame)), case .object(var params)? = message["params"]
-    else { return frame }
+  /// The frame as the SDK should see it (client frames are small: each is parsed).
+  static func incoming(_ frame: Data, pending: PendingReplies) -> Data {
+    guard case .object(var message)? = try? JSONParser.parse(Array(frame)) else { return frame }
+    pending.received(message)
+    guard case .object(var params)? = message["params"] else { return frame }
     switch message["method"] {
     case .string("initialize"):
       guard let requested = params["protocolVersion"]?.stringValue, !supportedVersions.contains(requested) else {
