@@ -102,14 +102,14 @@ public enum MCPFace {
       if Task.isCancelled { throw CancellationError() }
       return try ToolOutcome.failure(error, profile: profile)
     }
+    let partials = await relay?.finish() ?? []
+    // Cancelled as the method returned: no reply will go out, so hold nothing for one.
+    if Task.isCancelled { throw CancellationError() }
     var structured = result
-    if let relay {
-      let partials = await relay.finish()
-      // With progress the method streamed its items instead of returning them: put them back.
-      if let member = spec.partialResultsMember, case .object(var object) = structured, !partials.isEmpty {
-        object[member] = .array(partials)
-        structured = .object(object)
-      }
+    // With progress the method streamed its items instead of returning them: put them back.
+    if let member = spec.partialResultsMember, case .object(var object) = structured, !partials.isEmpty {
+      object[member] = .array(partials)
+      structured = .object(object)
     }
     return ToolOutcome.success(tool: spec.name, result: structured, results: results)
   }
