@@ -60,5 +60,6 @@ let package = Package(
     .testTarget(name: "TelephonyTests", dependencies: ["Telephony"]),
     .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSONRPC"]),
+    .testTarget(name: "SwitchboardMCPTests", dependencies: ["SwitchboardMCP", "JSONRPC"]),
   ]
 )
