@@ -11,7 +11,7 @@ from mcp_harness import credentials
 
 pytestmark = pytest.mark.anyio
 
-from test_numbers_support import expected_number, vapi_list_requests, wait_until  # noqa: E402
+from test_numbers_support import expected_number, expected_twilio, vapi_list_requests, wait_until  # noqa: E402
 
 DELAY_MS = 1500
 
@@ -55,6 +55,20 @@ async def test_list_numbers_reports_progress_and_still_returns_every_number(serv
     call_ids = [f["id"] for f in frames if "result" in f and "structuredContent" in f["result"]]
     reply_at = next(i for i, f in enumerate(frames) if f.get("id") == call_ids[0])
     assert all(i < reply_at for i, f in enumerate(frames) if f.get("method") == "notifications/progress")
+
+
+async def test_list_twilio_with_progress_returns_the_same_listing(server, fake):
+    fake.seed(twilio=2200, vapi=1200, imported_fraction=0.1)
+    updates = []
+
+    async def on_progress(progress, total, message):
+        updates.append((progress, total, message))
+
+    async with server.session() as session:
+        result = await session.call_tool("listTwilio", {}, progress_callback=on_progress)
+    check_progress(updates)
+    assert result.structured_content["numbers"] == expected_twilio(fake)
+    assert result.structured_content["count"] == len(expected_twilio(fake))
 
 
 async def test_import_numbers_reports_progress_per_number(server, fake):
