@@ -10,9 +10,8 @@ the result's `structuredContent` plus text) and the handshake.
 """
 from __future__ import annotations
 
+import atexit
 import json
-import os
-import time
 
 from benchmarks_numbers import FakeUpstreamProcess, fake_credentials
 from harness import Context, Proc, Result, benchmark, fmt, now_ns, ns_to_ms, percentile
@@ -75,6 +74,7 @@ def fixture(ctx: Context) -> dict:
         return ctx.shared["mcp_fixture"]
     vapi_key, sid, token = fake_credentials()
     fake = FakeUpstreamProcess(ctx, ["--seed-vapi", str(N_NUMBERS)])
+    atexit.register(fake.stop)
     home = ctx.new_home()
     env = {"SWITCHBOARD_VAPI_BASE_URL": fake.base_url, "SWITCHBOARD_TWILIO_BASE_URL": fake.base_url}
     with ctx.spawn(home, env=env) as p:
