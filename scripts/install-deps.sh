@@ -35,6 +35,9 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import pytest' 2>/dev/null || missing_py+=(pytest)
   python3 -c 'import jsonschema' 2>/dev/null || missing_py+=(jsonschema)
   python3 -c 'import selenium' 2>/dev/null || missing_py+=(selenium)
+  # the official MCP Python SDK, as the client of integration/mcp (its 2.x API)
+  python3 -c 'import importlib.metadata as m; assert int(m.version("mcp").split(".")[0]) == 2' 2>/dev/null \
+    || missing_py+=('mcp>=2.3,<3')
   if [ ${#missing_py[@]} -gt 0 ]; then
     python3 -m pip install -q "${missing_py[@]}" || python3 -m pip install -q --break-system-packages "${missing_py[@]}"
   fi

@@ -17,3 +17,6 @@ python3 -m pytest -q -p no:cacheprovider integration/fake_upstream integration/e
 
 echo "== web page and bridge tests (pytest, headless Chromium)"
 python3 -m pytest -q -p no:cacheprovider integration/browser
+
+echo "== MCP tests (pytest, the official MCP Python SDK as the client)"
+python3 -m pytest -q -p no:cacheprovider integration/mcp

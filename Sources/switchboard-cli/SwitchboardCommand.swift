@@ -13,7 +13,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
       or LSP Content-Length framing). See protocol.md for every method.
       """,
     version: SwitchboardVersion.current,
-    subcommands: [Serve.self, CredentialsCommand.self],
+    subcommands: [Serve.self, CredentialsCommand.self, MCPCommand.self],
     defaultSubcommand: Serve.self
   )
 
