@@ -14,3 +14,6 @@ swift test
 echo "== end-to-end tests (pytest)"
 export SWITCHBOARD_BIN="$PWD/.build/debug/switchboard"
 python3 -m pytest -q -p no:cacheprovider integration/fake_upstream integration/e2e
+
+echo "== command-line tests (pytest; tmux for the terminal ones)"
+python3 -m pytest -q -p no:cacheprovider integration/cli
