@@ -15,7 +15,7 @@ import Switchboard
 struct CredentialsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "credentials",
-    abstract: "Set, show or clear the stored credentials of a profile.",
+    abstract: "Set, show, clear, verify or reset the stored credentials of a profile.",
     subcommands: [
       SetCredentialsCommand.self, CredentialStatusCommand.self, ClearCredentialsCommand.self,
       CredentialsVerifyCommand.self, CredentialsResetCommand.self,

@@ -31,7 +31,7 @@ enum ExitStatus {
   static let table: [Row] = [
     Row(status: success, errorClass: "success", matches: ""),
     Row(status: usage, errorClass: "usage: unknown command, option or method", matches: "-32601"),
-    Row(status: invalidParams, errorClass: "invalid params or params JSON (or a wrong typed confirmation)", matches: "-32602, -32700"),
+    Row(status: invalidParams, errorClass: "invalid params, bad JSON, wrong confirmation", matches: "-32602, -32700"),
     Row(status: notFound, errorClass: "not found", matches: "notFound"),
     Row(status: upstreamUnavailable, errorClass: "upstream unavailable", matches: "upstream.unavailable"),
     Row(status: internalError, errorClass: "internal error", matches: "-32603"),

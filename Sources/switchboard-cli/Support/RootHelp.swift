@@ -18,18 +18,27 @@ enum RootHelp {
     """
   }
 
-  /// When the first argument looks like a subcommand but is none, names it, lists the real ones
-  /// and exits 64 (instead of the default `serve` reading it as an unexpected argument).
+  /// When an argument in subcommand position names no subcommand (`switchboard mcpp`,
+  /// `switchboard numbers lsit`), names it, lists the real ones and exits 64 (instead of the
+  /// default `serve` reading it as an unexpected argument).
   static func rejectUnknownSubcommand(_ arguments: [String], known: [any ParsableCommand.Type]) {
-    guard let first = arguments.dropFirst().first, !first.hasPrefix("-") else { return }
-    let names = known.map { $0._commandName } + ["help"]
-    guard !names.contains(first) else { return }
-    let message = """
-      switchboard: '\(first)' is not a switchboard command.
-      Commands: \(names.filter { $0 != "help" }.joined(separator: ", ")). See `switchboard --help`.
+    var path = ["switchboard"]
+    var choices = known
+    for argument in arguments.dropFirst() {
+      guard !argument.hasPrefix("-"), !choices.isEmpty else { return }
+      guard let match = choices.first(where: { $0._commandName == argument }) else {
+        if argument == "help" { return }
+        let names = choices.map { $0._commandName }
+        let message = """
+          \(path.joined(separator: " ")): '\(argument)' is not a \(path.joined(separator: " ")) command.
+          Commands: \(names.joined(separator: ", ")). See `\(path.joined(separator: " ")) --help`.
 
-      """
-    FileHandle.standardError.write(Data(message.utf8))
-    exit(ExitStatus.usage)
+          """
+        FileHandle.standardError.write(Data(message.utf8))
+        exit(ExitStatus.usage)
+      }
+      path.append(argument)
+      choices = match.configuration.subcommands
+    }
   }
 }
