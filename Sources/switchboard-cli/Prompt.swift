@@ -21,6 +21,9 @@ enum Prompt {
         FileHandle.standardError.write(Data("\n".utf8))
       }
     }
-    return (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+    let answer = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+    // Piped answers are not echoed by a terminal: end the prompt's line ourselves.
+    if isatty(STDIN_FILENO) != 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+    return answer
   }
 }
