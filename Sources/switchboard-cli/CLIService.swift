@@ -59,6 +59,11 @@ enum CLIService {
     }
   }
 
+  /// Ctrl-C during a write: it may have reached Vapi, so say how to find out (never "nothing changed").
+  static func writeCancelled(_ advice: String) -> (RPCError?) -> Void {
+    { _ in Terminal.writeError("The request may already have reached Vapi: \(advice)\n") }
+  }
+
   struct Failure: Error {
     let error: RPCError
     let cancelled: Bool

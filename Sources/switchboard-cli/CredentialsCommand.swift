@@ -78,7 +78,9 @@ struct SetCredentialsCommand: AsyncParsableCommand {
       Terminal.writeError("Nothing changed: no field was given.\n")
       return CLIService.printStatus(await CLIService.call("getCredentialStatus", params, errors: errors), json: options.json)
     }
-    let status = await CLIService.call("setCredentials", params, errors: errors)
+    let status = await CLIService.call(
+      "setCredentials", params, errors: errors,
+      onCancel: { _ in Terminal.writeError("Check what was stored with: switchboard credentials status\n") })
     CLIService.printStatus(status, json: options.json)
   }
 
@@ -141,7 +143,9 @@ struct ClearCredentialsCommand: AsyncParsableCommand {
   @OptionGroup var options: ProfileOptions
 
   func run() async throws {
-    let status = await CLIService.call("clearCredentials", ["profile": .string(options.profile)], errors: options.json ? .json : .text)
+    let status = await CLIService.call(
+      "clearCredentials", ["profile": .string(options.profile)], errors: options.json ? .json : .text,
+      onCancel: { _ in Terminal.writeError("Check what is stored with: switchboard credentials status\n") })
     CLIService.printStatus(status, json: options.json)
   }
 }

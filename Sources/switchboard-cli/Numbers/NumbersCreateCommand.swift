@@ -30,7 +30,10 @@ struct NumbersCreateCommand: AsyncParsableCommand {
     if let name { params["name"] = .string(name) }
     if let fallback { params["fallbackNumber"] = .string(fallback) }
     if let idempotencyKey { params["idempotencyKey"] = .string(idempotencyKey) }
-    let number = await CLIService.call("createNumber", params, errors: options.errors)
+    let number = await CLIService.call(
+      "createNumber", params, errors: options.errors,
+      onCancel: CLIService.writeCancelled(
+        "rerun with the same --idempotency-key (it never creates a second number), or check `switchboard numbers list`."))
     if options.json { return NumberFormatting.printJSON(number) }
     NumberFormatting.printTable(NumberFormatting.numbersTable([number]))
     if number["status"]?.stringValue == "activating", let id = number["id"]?.stringValue {

@@ -36,7 +36,9 @@ struct NumbersReleaseCommand: AsyncParsableCommand {
       answer = typed
     }
     params["confirm"] = .string(answer!)
-    let released = await CLIService.call("deleteNumber", params, errors: options.errors)
+    let released = await CLIService.call(
+      "deleteNumber", params, errors: options.errors,
+      onCancel: CLIService.writeCancelled("check it with `switchboard numbers get \(id)`."))
     if options.json { return NumberFormatting.printJSON(released) }
     let shown = released["number"]?.stringValue ?? id
     Terminal.writeOutput("Released \(shown).\n")

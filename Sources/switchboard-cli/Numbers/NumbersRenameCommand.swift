@@ -24,7 +24,9 @@ struct NumbersRenameCommand: AsyncParsableCommand {
     var params = options.params
     params["id"] = .string(id)
     params["name"] = name.map { .string($0) } ?? .null
-    let number = await CLIService.call("updateNumber", params, errors: options.errors)
+    let number = await CLIService.call(
+      "updateNumber", params, errors: options.errors,
+      onCancel: CLIService.writeCancelled("check it with `switchboard numbers get \(id)`."))
     if options.json { return NumberFormatting.printJSON(number) }
     NumberFormatting.printTable(NumberFormatting.numbersTable([number]))
   }

@@ -36,7 +36,9 @@ struct NumbersRouteCommand: AsyncParsableCommand {
     params["id"] = .string(id)
     if let fallback { params["fallbackNumber"] = .string(fallback) } else if noFallback { params["fallbackNumber"] = .null }
     if let assistant { params["assistantId"] = .string(assistant) } else if noAssistant { params["assistantId"] = .null }
-    let number = await CLIService.call("updateNumber", params, errors: options.errors)
+    let number = await CLIService.call(
+      "updateNumber", params, errors: options.errors,
+      onCancel: CLIService.writeCancelled("check it with `switchboard numbers get \(id)`."))
     if options.json { return NumberFormatting.printJSON(number) }
     NumberFormatting.printTable(NumberFormatting.numbersTable([number]))
   }
