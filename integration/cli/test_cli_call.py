@@ -4,7 +4,7 @@ import json
 import os
 import uuid
 
-from conftest import error_json
+from cli_support import error_json
 
 # Exit statuses, as documented (README "From the command line", `switchboard --help`).
 USAGE, INVALID, NOT_FOUND, UNAVAILABLE = 64, 65, 66, 69

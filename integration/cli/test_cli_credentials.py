@@ -2,7 +2,7 @@
 import os
 import sqlite3
 
-from conftest import error_json
+from cli_support import error_json
 
 
 def test_verify_table_json_and_exit_status(creds, fake):

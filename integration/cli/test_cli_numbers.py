@@ -7,7 +7,7 @@ import re
 import subprocess
 import uuid
 
-from conftest import error_json
+from cli_support import error_json
 from switchboard_process import binary_path
 
 ESC = "\x1b["

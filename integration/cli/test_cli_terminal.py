@@ -108,7 +108,7 @@ def test_release_asks_for_the_number_in_a_terminal(term, creds, fake):
     assert term.wait_exit() == 65
     assert "nothing was released" in term.screen()
     assert fake.requests(method="DELETE") == []
-    term.run_line("clear")
+    term.clear()
     term.run([binary_path(), "numbers", "release", created["id"]])
     term.wait_for("to release it: ")
     term.type(created["number"])
@@ -124,10 +124,23 @@ def test_table_colour_only_without_no_color(term, creds, fake):
     coloured = term.screen(escapes=True)
     assert "\x1b[1m" in coloured or "\x1b[1;" in coloured, "bold header on a terminal"
     assert "Voice Only" in coloured
-    term.run_line("clear")
     term.run_line("export NO_COLOR=1")
+    term.clear()
     term.run([binary_path(), "numbers", "list"])
     assert term.wait_exit() == 0
     plain = term.screen(escapes=True)
     table = plain[plain.index("NUMBER"):]
     assert "\x1b[1m" not in table and "\x1b[32m" not in table
+
+
+def test_listing_progress_counts_pages_and_numbers(term, creds, fake):
+    fake.seed(vapi=2100)
+    fake.fault("delay", provider="vapi", method="GET", path="/v2/phone-number", delayMs=600, times=None)
+    term.run([binary_path(), "numbers", "list", "--json"])
+    screen = term.wait_for("1000 numbers, page 1", timeout=30)
+    line = next(l for l in screen.splitlines() if "page 1" in l)
+    assert line.startswith("Listing Vapi numbers… 1000 numbers, page 1 ("), line
+    assert term.wait_exit(timeout=60) == 0
+    final = term.screen()
+    assert '"count":2100' in final, "--json still prints the whole RPC result after streaming pages"
+    assert "page 1 (" not in final.split('"count":2100')[-1], "the progress line is cleared"

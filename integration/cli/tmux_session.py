@@ -30,6 +30,14 @@ class Tmux:
     def key(self, name: str):
         self._tmux("send-keys", "-t", "t", name)
 
+    def clear(self):
+        """Empties the screen and the scrollback, so later reads see only what follows."""
+        self.type("clear")
+        deadline = time.monotonic() + 5
+        while self.screen().strip() not in ("$", "") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self._tmux("clear-history", "-t", "t")
+
     def run_line(self, line: str):
         self.type(line)
 
