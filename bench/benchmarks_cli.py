@@ -29,10 +29,10 @@ def fixture(ctx: Context) -> dict:
     return {"fake": fake, "env": env, "home": home, "sid": sid, "token": token}
 
 
-def run_cli(ctx: Context, fx: dict) -> dict:
-    run = timed_run([str(ctx.binary), "numbers", "list", "--json"], fx["env"], fx["home"].with_suffix(".stderr"))
+def run_cli(ctx: Context, fx: dict, subcommand: str = "list") -> dict:
+    run = timed_run([str(ctx.binary), "numbers", subcommand, "--json"], fx["env"], fx["home"].with_suffix(".stderr"))
     if run["exit_code"] != 0:
-        raise RuntimeError(f"switchboard numbers list exited {run['exit_code']}")
+        raise RuntimeError(f"switchboard numbers {subcommand} exited {run['exit_code']}")
     result = json.loads(run.pop("stdout"))
     if result["count"] != N or len(result["numbers"]) != N:
         raise AssertionError(f"switchboard listed {result['count']} numbers, expected {N}")
@@ -56,7 +56,7 @@ def cli_numbers_list(ctx: Context) -> Result:
     fx = fixture(ctx)
     runs, warmups = ctx.pick(15, 3), 1
     python, where = sdk_python(ctx, "twilio")
-    subjects = {"cli": lambda: run_cli(ctx, fx)}
+    subjects = {"cli": lambda: run_cli(ctx, fx), "cli_twilio": lambda: run_cli(ctx, fx, "twilio")}
     if python:
         subjects["sdk"] = lambda: run_sdk(ctx, fx, python)
     measured: dict = {name: [] for name in subjects}
@@ -69,12 +69,16 @@ def cli_numbers_list(ctx: Context) -> Result:
         f"A fresh process each run, spawn → exit, {runs} runs after {warmups} warm-up, interleaved. "
         f"**Switchboard**: `switchboard numbers list --json` (the `listNumbers` RPC in-process: opens the store, "
         f"unseals the Vapi key, one `GET /v2/phone-number?limit=1000` page, prints the JSON result) over the fake's "
-        f"{N:,} Vapi numbers. **twilio SDK** (what a Twilio-CLI user scripting in Python pays for the same listing): "
+        f"{N:,} Vapi numbers; `switchboard numbers twilio --json` (`listTwilio`) is the same-endpoint counterpart of "
+        f"the SDK row: {N:,} Twilio numbers, plus the Vapi list fetched alongside to mark each as imported. "
+        f"**twilio SDK** (what a Twilio-CLI user scripting in Python pays for the same listing): "
         f"`python bench/sdk_listing.py twilio …` in a fresh interpreter — `import twilio`, "
         f"`Client(sid, token).incoming_phone_numbers.list(page_size=1000)` over the fake's {N:,} Twilio numbers, "
         "every item a built SDK object. Both list from the same fake upstream process on 127.0.0.1."))
     rows = []
     for name, label, what in (("cli", "**switchboard numbers list --json**", f"{N:,} Vapi numbers → JSON on stdout"),
+                              ("cli_twilio", "switchboard numbers twilio --json",
+                               f"{N:,} Twilio numbers, each matched against the {N:,} Vapi numbers (both listed at once)"),
                               ("sdk", f"`twilio` SDK {measured['sdk'][0]['sdk']['version'] if measured.get('sdk') else ''}",
                                f"fresh interpreter, `incoming_phone_numbers.list` → {N:,} objects")):
         if name not in measured:

@@ -2,6 +2,7 @@
 value, the progress bar, Ctrl-C in the middle of a bulk import, the typed confirmation of `release`,
 colour only on a terminal without NO_COLOR."""
 import shutil
+import time
 
 import pytest
 
@@ -144,3 +145,19 @@ def test_listing_progress_counts_pages_and_numbers(term, creds, fake):
     final = term.screen()
     assert '"count":2100' in final, "--json still prints the whole RPC result after streaming pages"
     assert "page 1 (" not in final.split('"count":2100')[-1], "the progress line is cleared"
+
+
+def test_ctrl_c_at_a_secret_prompt_restores_echo(term, cli):
+    term.run([binary_path(), "credentials", "set"])
+    term.wait_for("Vapi private API key: ")
+    term.type("half-typed", enter=False)
+    term.key("C-c")
+    assert term.wait_exit() == 130
+    assert "half-typed" not in term.screen()
+    term.clear()
+    term.type("stty -a | grep -q -- '-echo ' && echo STATE=no-echo || echo STATE=echo")
+    deadline = time.monotonic() + 10
+    while not [l for l in term.screen().splitlines() if l.startswith("STATE=")]:
+        assert time.monotonic() < deadline, term.screen()
+        time.sleep(0.05)
+    assert [l for l in term.screen().splitlines() if l.startswith("STATE=")] == ["STATE=echo"]
