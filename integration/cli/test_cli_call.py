@@ -116,3 +116,15 @@ def test_no_secret_in_any_output(creds, fake):
     blob = b"".join(outputs).decode()
     for secret in (fake.vapi_key, fake.auth_token):
         assert secret not in blob
+
+
+def test_secrets_are_refused_on_the_command_line_but_taken_on_stdin(cli, fake):
+    params = {"vapiPrivateKey": fake.vapi_key}
+    refused = cli("call", "setCredentials", json.dumps(params))
+    assert refused.returncode == USAGE
+    assert "stdin" in error_json(refused)["data"]["reason"] and fake.vapi_key not in refused.stderr.decode()
+    assert not cli.call("getCredentialStatus")["fields"]["vapiPrivateKey"]["set"], "nothing stored"
+    stored = json.loads(cli.ok("call", "setCredentials", "-", stdin=json.dumps(params)))
+    assert stored["fields"]["vapiPrivateKey"]["set"]
+    # Non-secret fields may be given on the command line.
+    assert cli.call("setCredentials", {"transferPhoneNumber": "+14155550100"})["fields"]["transferPhoneNumber"]["set"]
