@@ -161,3 +161,19 @@ def test_ctrl_c_at_a_secret_prompt_restores_echo(term, cli):
         assert time.monotonic() < deadline, term.screen()
         time.sleep(0.05)
     assert [l for l in term.screen().splitlines() if l.startswith("STATE=")] == ["STATE=echo"]
+
+
+def test_table_fits_a_narrow_terminal(cli, creds, fake):
+    fake.seed(vapi=3)
+    narrow = Tmux(cli.environment(), width=72)
+    try:
+        narrow.run([binary_path(), "numbers", "list"])
+        assert narrow.wait_exit() == 0
+        lines = narrow.screen().splitlines()
+        table = lines[lines.index(next(l for l in lines if l.startswith("NUMBER"))):]
+        table = table[:next(i for i, l in enumerate(table) if l.startswith("EXIT="))]
+        assert len(table) == 4, "no row wrapped onto a second line"
+        assert all(len(l) <= 72 for l in table)
+        assert "CREATED" in table[0] and "ID" not in table[0].split()
+    finally:
+        narrow.close()
