@@ -128,3 +128,13 @@ def test_secrets_are_refused_on_the_command_line_but_taken_on_stdin(cli, fake):
     assert stored["fields"]["vapiPrivateKey"]["set"]
     # Non-secret fields may be given on the command line.
     assert cli.call("setCredentials", {"transferPhoneNumber": "+14155550100"})["fields"]["transferPhoneNumber"]["set"]
+
+
+def test_store_unavailable(cli, tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    result = cli("call", "getCredentialStatus", env={"SWITCHBOARD_HOME": str(not_a_folder)})
+    error = error_json(result)
+    # vault.unavailable today; a home-folder safety check may class it vault.unsafe: each has its status.
+    assert (error["data"]["kind"], result.returncode) in {("vault.unavailable", 74), ("vault.unsafe", 83)}
+    assert str(tmp_path) not in result.stderr.decode(), "no path in the error"

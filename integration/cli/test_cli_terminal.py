@@ -177,3 +177,15 @@ def test_table_fits_a_narrow_terminal(cli, creds, fake):
         assert "CREATED" in table[0] and "ID" not in table[0].split()
     finally:
         narrow.close()
+
+
+def test_ctrl_c_mid_listing_cancels_cleanly(term, creds, fake):
+    fake.seed(vapi=2100)
+    fake.fault("delay", provider="vapi", method="GET", path="/v2/phone-number", delayMs=1500, times=None)
+    term.run([binary_path(), "numbers", "list"])
+    term.wait_for("page 1", timeout=30)
+    term.key("C-c")
+    assert term.wait_exit(timeout=10) == 130
+    screen = term.screen()
+    assert "Cancelled." in screen and "Nothing was changed by this command." in screen
+    assert "NUMBER" not in screen, "no partial table"
