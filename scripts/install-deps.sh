@@ -9,6 +9,8 @@ for pkg in libsqlite3-dev libcurl4-openssl-dev; do
 done
 if [ "${1:-}" = "--test" ]; then
   command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+  # The command line's terminal tests (integration/cli) drive it through tmux.
+  command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 fi
 # Browser tests (integration/browser): Debian's Chromium and its driver, and Node for the bridge.
 need_browser=()

@@ -20,3 +20,6 @@ python3 -m pytest -q -p no:cacheprovider integration/browser
 
 echo "== MCP tests (pytest, the official MCP Python SDK as the client)"
 python3 -m pytest -q -p no:cacheprovider integration/mcp
+
+echo "== command-line tests (pytest; tmux for the terminal ones)"
+python3 -m pytest -q -p no:cacheprovider integration/cli
