@@ -21,6 +21,7 @@ if [ "${1:-}" = "--test" ]; then
   missing_py=()
   python3 -c 'import pytest' 2>/dev/null || missing_py+=(pytest)
   python3 -c 'import jsonschema' 2>/dev/null || missing_py+=(jsonschema)
+  python3 -c 'import pygls.client' 2>/dev/null || missing_py+=(pygls)  # a real LSP-style client (engine interop test)
   if [ ${#missing_py[@]} -gt 0 ]; then
     python3 -m pip install -q "${missing_py[@]}" || python3 -m pip install -q --break-system-packages "${missing_py[@]}"
   fi

@@ -46,7 +46,7 @@ extension Connection {
 
   var initializeResult: JSONValue {
     var capabilities = configuration.capabilities
-    capabilities["jsonrpc"] = [
+    capabilities["transport"] = [
       "framings": ["lines", "contentLength"], "batches": "lines framing only", "cancelRequest": true,
       "progress": true, "maxFrameBytes": .int(configuration.maxFrameBytes),
       "maxBatchItems": .int(configuration.maxBatchItems),
