@@ -129,3 +129,12 @@ final class FrameReaderTests: XCTestCase {
     XCTAssertEqual(events, [.framing(.lines), .frame(Array("hello world".utf8))])
   }
 }
+
+final class BatchScanTests: XCTestCase {
+  func testCountsTopLevelItemsOnly() {
+    XCTAssertNil(BatchScan.itemCount(Array("{\"a\":[1,2]}".utf8), limit: 10))
+    XCTAssertEqual(BatchScan.itemCount(Array(" []".utf8), limit: 10), 0)
+    XCTAssertEqual(BatchScan.itemCount(Array("[{\"a\":[1,2,3]},\"x,\\\"y\",3]".utf8), limit: 10), 3)
+    XCTAssertEqual(BatchScan.itemCount(Array("[1,2,3,4,5]".utf8), limit: 3), 4)
+  }
+}

@@ -222,6 +222,13 @@ public final class Connection: Sendable {
   }
 
   func handleFrame(_ bytes: [UInt8]) {
+    // Refuse an oversized batch before parsing it (a 16 MiB line can hold 300,000 items).
+    if let count = BatchScan.itemCount(bytes, limit: configuration.maxBatchItems), count > configuration.maxBatchItems,
+      state.withLock({ $0.framing }) != .contentLength
+    {
+      refuseOversizedBatch()
+      return
+    }
     let value: JSONValue
     do {
       value = try JSONParser.parse(bytes)
@@ -244,14 +251,17 @@ public final class Connection: Sendable {
       return
     }
     guard items.count <= configuration.maxBatchItems else {
-      transport.send(
-        OutgoingMessage.error(
-          id: .null,
-          .invalidRequest("batch has too many items", data: ["limitItems": .int(configuration.maxBatchItems)])))
+      refuseOversizedBatch()
       return
     }
     let batch = BatchCollector(transport: transport, limitBytes: configuration.batchReplyLimitBytes)
     for item in items { handleMessage(IncomingMessage(item), sink: .batch(batch)) }
     batch.seal()
+  }
+
+  private func refuseOversizedBatch() {
+    transport.send(
+      OutgoingMessage.error(
+        id: .null, .invalidRequest("batch has too many items", data: ["limitItems": .int(configuration.maxBatchItems)])))
   }
 }
