@@ -240,7 +240,7 @@ def main():
     try:
         for label, binary in subjects:
             if "stall" in only:
-                r = stalled_host(ctx, binary, args.stall_seconds, cap_mib=2048)
+                r = stalled_host(ctx, binary, args.stall_seconds, cap_mib=1024)
                 print(label, "stall", r, flush=True)
                 rows.append((label, "Peak RSS, host stops reading, 50,000 `listNumbers` on 1,000 numbers "
                              f"({r['seconds']:.0f} s)", mib(r["peak_kib"]) + (" (stopped at the cap)" if r["capped"] else "")

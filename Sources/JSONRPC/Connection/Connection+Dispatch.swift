@@ -57,7 +57,7 @@ extension Connection {
     }
 
     // Admission: wait (and so stop reading input) until the reply is expected to fit the budget.
-    let expected = state.withLock { $0.replyEstimate }
+    let expected = state.withLock { $0.replyEstimates[method] } ?? initialReplyEstimate
     guard transport.budget.admit(expecting: expected) else {
       sink.send(OutgoingMessage.error(id: id, .serverCancelled), id: id)
       return
@@ -158,7 +158,7 @@ extension Connection {
       }
     }
     progress.close()
-    learnReplySize(reply.count)
+    learnReplySize(reply.count, method: method)
     if gate.claim() {
       sink.send(reply, id: id)
     } else {
@@ -167,15 +167,12 @@ extension Connection {
     unanswered.decrement()
   }
 
-  /// Moves the reply estimate: up at once to a larger reply, down slowly towards smaller ones.
-  func learnReplySize(_ bytes: Int) {
+  /// Moves a method's reply estimate: up at once to a larger reply, down slowly towards smaller ones.
+  func learnReplySize(_ bytes: Int, method: String) {
     state.withLock { state in
       let target = max(Self.minimumReplyEstimate, bytes)
-      if target > state.replyEstimate {
-        state.replyEstimate = target
-      } else {
-        state.replyEstimate -= (state.replyEstimate - target) / 16
-      }
+      let current = state.replyEstimates[method] ?? initialReplyEstimate
+      state.replyEstimates[method] = target > current ? target : current - (current - target) / 16
     }
   }
 }

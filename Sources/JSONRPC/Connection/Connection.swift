@@ -41,7 +41,7 @@ public final class Connection: Sendable {
     public init(
       serverName: String, serverVersion: String, protocolVersion: String = "1.0", capabilities: JSONObject = [:],
       documentTitle: String? = nil, documentDescription: String? = nil, maxFrameBytes: Int = 16 << 20,
-      drainTimeout: Duration = .seconds(10), maxConcurrentRequests: Int = 4096, outputBudgetBytes: Int = 16 << 20,
+      drainTimeout: Duration = .seconds(10), maxConcurrentRequests: Int = 4096, outputBudgetBytes: Int = 8 << 20,
       maxBatchItems: Int = 10_000, batchReplyLimitBytes: Int = 4 << 20, log: EngineLog = .silent,
       onClientProcessID: @escaping @Sendable (Int32) -> Void = { _ in }
     ) {
@@ -99,8 +99,8 @@ public final class Connection: Sendable {
     var initialized = false
     var shutdownRequested = false
     var endReason: EndReason?
-    /// Bytes a request's reply is expected to take (see `expectedReplyBytes`).
-    var replyEstimate: Int
+    /// Bytes a reply to each method is expected to take (learnt from its replies; see `learnReplySize`).
+    var replyEstimates: [String: Int] = [:]
   }
 
   let transport: any Transport
@@ -114,6 +114,8 @@ public final class Connection: Sendable {
   /// The encoded OpenRPC document, built on the first `rpc.discover`.
   private let discoverCache = Mutex<[UInt8]?>(nil)
   let log: EngineLog
+  /// What a method's first requests reserve, before any of its replies was seen.
+  let initialReplyEstimate: Int
 
   /// Creates a session on `transport`, dispatching on `router`. The transport's budget is the
   /// output budget (see `Configuration.outputBudgetBytes`).
@@ -121,7 +123,8 @@ public final class Connection: Sendable {
     self.transport = transport
     self.configuration = configuration
     self.log = configuration.log
-    self.state = Mutex(State(replyEstimate: max(Self.minimumReplyEstimate, transport.budget.limitBytes / 64)))
+    self.state = Mutex(State())
+    self.initialReplyEstimate = max(Self.minimumReplyEstimate, transport.budget.limitBytes / 64)
     let lifecycle = LifecycleHandlers()
     var router = router
     router.register(InitializeMethod.self, strictParams: false) { params, _ in try lifecycle.initialize(params) }
