@@ -33,7 +33,7 @@ public struct Router: Sendable {
     ) { raw throws(RPCError) in
       let value: JSONValue
       switch raw {
-      case nil: value = .object([:])
+      case nil, .null?: value = .object([:])  // `params: null` is the same as no params
       case .array: throw RPCError.invalidParams(field: "", reason: "must be an object (params are by-name)")
       case let raw?: value = raw
       }
