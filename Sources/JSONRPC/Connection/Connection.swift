@@ -257,7 +257,9 @@ public final class Connection: Sendable {
       refuseOversizedBatch()
       return
     }
-    let batch = BatchCollector(transport: transport, limitBytes: configuration.batchReplyLimitBytes)
+    // Held replies count in the budget: kept under half of it, so the batch's own items can still be admitted.
+    let limit = min(configuration.batchReplyLimitBytes, transport.budget.limitBytes / 2)
+    let batch = BatchCollector(transport: transport, limitBytes: limit)
     for item in items { handleMessage(IncomingMessage(item), sink: .batch(batch)) }
     batch.seal()
   }

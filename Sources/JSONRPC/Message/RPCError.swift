@@ -51,6 +51,7 @@ extension RPCError {
   /// pointer longer than `maxEchoedCharacters` is cut short (it names a member the host sent).
   public static func invalidParams(field: String, reason: String) -> RPCError {
     let field = bounded(field)
+    let reason = reason.utf8.count > 4 * maxEchoedCharacters ? String(reason.prefix(4 * maxEchoedCharacters)) + "…" : reason
     return RPCError(
       code: invalidParamsCode, message: "Invalid params: \(field.isEmpty ? "params" : field) \(reason).",
       data: ["field": .string(field), "reason": .string(reason)])
