@@ -40,6 +40,7 @@ if [ "${1:-}" = "--test" ]; then
   # the official MCP Python SDK, as the client of integration/mcp (its 2.x API)
   python3 -c 'import importlib.metadata as m; assert int(m.version("mcp").split(".")[0]) == 2' 2>/dev/null \
     || missing_py+=('mcp>=2.3,<3')
+  python3 -c 'import pygls.client' 2>/dev/null || missing_py+=(pygls)  # a real LSP-style client (engine interop test)
   if [ ${#missing_py[@]} -gt 0 ]; then
     python3 -m pip install -q "${missing_py[@]}" || python3 -m pip install -q --break-system-packages "${missing_py[@]}"
   fi

@@ -16,7 +16,7 @@ import MCP
 /// polls them, sleeping 10 ms whenever nothing is there to read or the pipe is full. Here a
 /// thread blocks in `read(2)`, so a message is taken the moment it arrives, and writes run in
 /// order on a serial queue without holding a task thread.
-actor PipeTransport: Transport {
+actor PipeTransport: MCP.Transport {
   nonisolated let logger: Logger
   private let input: Int32
   private let output: Int32

@@ -20,16 +20,16 @@ import MCP
 ///
 /// It also tells `PendingReplies` what came in and what went out. Everything else (lifecycle,
 /// dispatch, ids, cancellation, progress) stays with the SDK.
-actor WireAdapter: Transport {
+actor WireAdapter: MCP.Transport {
   static let supportedVersions: Set<String> = Version.supported.filter { $0 >= "2025-06-18" }
   static let argumentsKey = "switchboard/arguments"
 
-  private let inner: any Transport
+  private let inner: any MCP.Transport
   private let results: RawResults
   private let pending: PendingReplies
   nonisolated let logger: Logger
 
-  init(_ inner: any Transport, results: RawResults, pending: PendingReplies, logger: Logger) {
+  init(_ inner: any MCP.Transport, results: RawResults, pending: PendingReplies, logger: Logger) {
     self.inner = inner
     self.results = results
     self.pending = pending
