@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// Every method Switchboard serves: one registration line each.

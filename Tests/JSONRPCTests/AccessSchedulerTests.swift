@@ -1,6 +1,7 @@
 import Synchronization
 import XCTest
 
+import JSON
 @testable import JSONRPC
 
 private final class EventLog: Sendable {

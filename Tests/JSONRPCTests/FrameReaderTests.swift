@@ -1,5 +1,6 @@
 import XCTest
 
+import JSON
 @testable import JSONRPC
 
 final class FrameReaderTests: XCTestCase {

@@ -1,3 +1,4 @@
+import JSON
 import Synchronization
 
 /// Orders requests that touch the same key: readers share, writers run alone, in arrival order.

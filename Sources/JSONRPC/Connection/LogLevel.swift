@@ -1,3 +1,4 @@
+import JSON
 /// Severity of an engine log message (swift-log's names and order).
 public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
   case trace, debug, info, notice, warning, error, critical

@@ -1,3 +1,4 @@
+import JSON
 import Synchronization
 
 /// Lets exactly one reply through for a request, whoever tries to answer it.

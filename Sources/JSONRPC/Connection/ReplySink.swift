@@ -1,3 +1,4 @@
+import JSON
 import Synchronization
 
 /// Where a reply goes: straight to the transport, or into the batch it belongs to.

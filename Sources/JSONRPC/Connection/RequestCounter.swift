@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// Counts admitted requests whose reply has not been handed over, and lets callers wait

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// Cuts frames out of a byte stream, whatever the read boundaries.

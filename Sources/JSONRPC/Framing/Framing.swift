@@ -1,3 +1,4 @@
+import JSON
 /// How frames are delimited on the wire; detected from the first bytes and then fixed for the session.
 public enum Framing: Sendable, Equatable {
   /// One JSON text per line, `\n` terminated (a trailing `\r` is tolerated on input).

@@ -1,3 +1,4 @@
+import JSON
 /// Counts the items of a JSON array frame without parsing it, so an oversized batch is refused
 /// before it costs memory.
 enum BatchScan {

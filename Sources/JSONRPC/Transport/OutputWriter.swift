@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// The single, ordered writer of outgoing frames.

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// An error of the service's own domain: a stable `kind` that clients switch on, its code in the

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// A Switchboard RPC method: its definition (`RPCMethod`) plus the handler, in one file.

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 // Methods served only with SWITCHBOARD_TEST_HOOKS=1, so end-to-end tests can drive the engine

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// A Vapi phone-number id: a UUID (Vapi declares `format: uuid` and answers 400 otherwise).

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// Vapi's `name` rule: at most 40 characters (counted as Vapi does, in UTF-16 units).

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// `clearCredentials`: forgets every credential of a profile (the profile and its history stay).

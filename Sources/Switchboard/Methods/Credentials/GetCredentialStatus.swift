@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// `getCredentialStatus`: which fields are set, with hints only.

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// Params of methods that take only `profile`.
