@@ -65,14 +65,14 @@ def choose_tokens(id: int, method: str, params: Optional[Dict[str, Any]], on_pro
                   events: bool) -> Dict[Any, str]:
     """Puts ``workDoneToken``/``partialResultToken`` into ``params`` where the caller wants progress (a
     callback, or ``events`` for a method that takes the token) and returns ``{token: "progress"|"partial"}``.
-    Tokens the caller put into params are kept and routed the same way."""
+    A token the caller put into params is kept (and routed to the call only if it wants progress)."""
     routes: Dict[Any, str] = {}
     for callback, name, kind, prefix in ((on_progress, WORK_DONE, "progress", "w"),
                                          (on_partial, PARTIAL, "partial", "p")):
         given = params.get(name) if params is not None else None
         wanted = callback is not None or (events and supports(method, name))
-        if given is None and not wanted:
-            continue
+        if not wanted:
+            continue  # a token the caller set without a callback: its progress goes to on_notification
         if given is None:
             if params is None:
                 continue

@@ -189,6 +189,13 @@ class AsyncSwitchboard(AsyncMethods):
         await asyncio.gather(self._stdout_task, self._stderr_task, return_exceptions=True)
         return self._proc.returncode
 
+    async def wait(self) -> int:
+        """Waits until the server has exited and its output is read; returns the exit status."""
+        assert self._proc is not None
+        code = await self._proc.wait()
+        await asyncio.gather(self._stdout_task, return_exceptions=True)
+        return code
+
     def kill(self) -> None:
         if self._proc is not None and self._proc.returncode is None:
             self._proc.kill()

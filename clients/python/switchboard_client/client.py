@@ -179,6 +179,12 @@ class Switchboard(SyncMethods):
         self._stderr_thread.join(5)
         return self._proc.returncode
 
+    def wait(self, timeout: Optional[float] = None) -> int:
+        """Waits until the server has exited (e.g. after ``exit``) and its output is read; returns the status."""
+        code = self._proc.wait(timeout)
+        self._stdout_thread.join(timeout)
+        return code
+
     def kill(self) -> None:
         """Kills the server at once (pending calls fail with :class:`ServerExitedError`)."""
         if self._proc.poll() is None:
