@@ -9,6 +9,9 @@ for pkg in libsqlite3-dev libcurl4-openssl-dev; do
 done
 if [ "${1:-}" = "--test" ]; then
   command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+  # clients/: the Node client's tests (node --test) and its type-check (Debian's tsc)
+  command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+  command -v tsc >/dev/null 2>&1 || need_apt+=(node-typescript)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""
@@ -23,5 +26,24 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import jsonschema' 2>/dev/null || missing_py+=(jsonschema)
   if [ ${#missing_py[@]} -gt 0 ]; then
     python3 -m pip install -q "${missing_py[@]}" || python3 -m pip install -q --break-system-packages "${missing_py[@]}"
+  fi
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  # clients/python is tested as installed (pip install ./clients/python); reinstalled when the
+  # installed copy differs from the source.
+  if ! python3 - clients/python/switchboard_client <<'PY' 2>/dev/null
+import importlib.util, pathlib, sys
+spec = importlib.util.find_spec("switchboard_client")
+source = pathlib.Path(sys.argv[1])
+if spec is None or spec.origin is None:
+    sys.exit(1)
+installed = pathlib.Path(spec.origin).parent
+names = [p.name for p in source.iterdir() if p.suffix in (".py", ".typed")]
+sys.exit(0 if all((installed / n).is_file() and (installed / n).read_bytes() == (source / n).read_bytes() for n in names) else 1)
+PY
+  then
+    pip_install() { python3 -m pip install -q "$@" || python3 -m pip install -q --break-system-packages "$@"; }
+    pip_install --no-deps --disable-pip-version-check ./clients/python
   fi
 fi

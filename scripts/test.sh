@@ -14,3 +14,7 @@ swift test
 echo "== end-to-end tests (pytest)"
 export SWITCHBOARD_BIN="$PWD/.build/debug/switchboard"
 python3 -m pytest -q -p no:cacheprovider integration/fake_upstream integration/e2e
+
+echo "== clients: Python (pytest; includes the generated-files drift check) and Node (node --test, tsc)"
+python3 -m pytest -q -p no:cacheprovider clients/python/tests
+node --test clients/node/test/*.test.js

@@ -53,6 +53,8 @@ class AsyncCall:
         """Asks the server to cancel this call (no-op once it has finished)."""
         if not self.future.done():
             self._client._send_cancel(self.id)
+            # Nobody may await the late -32800 reply: retrieve it so asyncio does not warn.
+            self.future.add_done_callback(lambda f: f.cancelled() or f.exception())
 
     def done(self) -> bool:
         return self.future.done()
