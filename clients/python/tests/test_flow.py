@@ -15,9 +15,9 @@ from switchboard_client import CallTimeout, ProgressEvent, RequestCancelled
 
 
 def test_hundred_calls_in_flight_sync(client):
-    calls = [client.request("test/sleep", {"ms": 300}) for _ in range(100)]
-    assert not any(c.done() for c in calls[:50]), "the requests were pipelined, not sent one by one"
-    assert [c.result(30) for c in calls] == [{"sleptMs": 300}] * 100
+    calls = [client.request("test/sleep", {"ms": 1500}) for _ in range(100)]
+    assert not any(c.done() for c in calls), "all 100 are sent before the first reply"
+    assert [c.result(60) for c in calls] == [{"sleptMs": 1500}] * 100
 
 
 def test_hundred_calls_from_many_threads(connected, fake):
@@ -75,8 +75,11 @@ def test_call_cancel_sends_cancel_request(connected, fake):
     fake.seed(twilio=3, twilio_non_voice_every=0)
     sids = [n["sid"] for n in fake.twilio_numbers()]
     fake.fault("delay", provider="twilio", method="GET", delayMs=800, times=None)
-    call = connected.request("importNumbers", {"sids": sids})
-    threading.Timer(0.3, call.cancel).start()
+    started = threading.Event()
+    call = connected.request("importNumbers", {"sids": sids},
+                             on_progress=lambda v: v["kind"] == "begin" and started.set())
+    assert started.wait(20), "importNumbers never began"
+    call.cancel()
     with pytest.raises(RequestCancelled) as info:
         call.result(timeout=20)
     assert info.value.code == -32800
