@@ -119,7 +119,7 @@ def _node(ctx: Context, env: dict, mode: str, method: str, count: int, warm: int
 @benchmark(BENCHMARKS, "clients_roundtrip", "Round trip through the Python and Node clients")
 def clients_roundtrip(ctx: Context) -> Result:
     fx = _fixture(ctx)
-    plan = {"ping": (ctx.pick(3_000, 300), 200), "listNumbers": (ctx.pick(60, 10), 3)}
+    plan = {"ping": (ctx.pick(3_000, 300), 100), "listNumbers": (ctx.pick(100, 10), 3)}
     runners = [
         ("Python, raw pipes (`os.write`, read line, `json.loads`)", lambda env, m, n, w: _python_raw(ctx, env, m, n, w)),
         ("Python `Switchboard` (threads)", lambda env, m, n, w: _python_sync(ctx, env, m, n, w)),
@@ -127,23 +127,30 @@ def clients_roundtrip(ctx: Context) -> Result:
         ("Node, raw pipes (`write`, split lines, `JSON.parse`)", lambda env, m, n, w: _node(ctx, env, "raw", m, n, w)),
         ("Node `Switchboard`", lambda env, m, n, w: _node(ctx, env, "client", m, n, w)),
     ]
+    rounds = ctx.pick(5, 2)
     rows, data = [], {}
     for method, (count, warm) in plan.items():
+        # Interleaved rounds (a fresh process per runner and round, the order rotating) so that a change
+        # in the machine's load during the run hits every row alike.
+        times: dict = {label: [] for label, _ in runners}
+        for rnd in range(rounds):
+            for label, run in runners[rnd % len(runners):] + runners[:rnd % len(runners)]:
+                env = ctx.env(ctx.new_home(), {}) if method == "ping" else fx["env"]
+                times[label] += run(env, method, count // rounds, warm)
+            ctx.log(f"{method}: round {rnd + 1} of {rounds} done")
         base = {}
-        for label, run in runners:
-            ctx.log(f"{method}: {label}")
-            env = ctx.env(ctx.new_home(), {}) if method == "ping" else fx["env"]
-            times = run(env, method, count, warm)
-            stats = summarize([ns_to_us(t) for t in times])
+        for label, _ in runners:
+            stats = summarize([ns_to_us(t) for t in times[label]])
             language = label.split(",")[0].split(" ")[0]
             if "raw" in label:
                 base[language] = stats
             over = base.get(language)
-            rows.append([f"`{method}`", label, f"{count:,}", fmt(stats["median"], 1), fmt(stats["p99"], 1),
+            rows.append([f"`{method}`", label, f"{len(times[label]):,}", fmt(stats["median"], 1), fmt(stats["p99"], 1),
                          "—" if "raw" in label else f"{stats['median'] - over['median']:+.1f} / {stats['p99'] - over['p99']:+.1f}"])
-            data[f"{method} | {label}"] = {"p50_us": stats["median"], "p99_us": stats["p99"], "count": count}
+            data[f"{method} | {label}"] = {"p50_us": stats["median"], "p99_us": stats["p99"], "count": len(times[label])}
     r = Result(description=(
-        "Sequential round trips, one call in flight, each row a fresh `switchboard` process. `ping` runs on an "
+        "Sequential round trips, one call in flight. Each row is pooled from interleaved rounds, with a fresh "
+        "`switchboard` process per row and round and the order rotating from round to round. `ping` runs on an "
         f"empty home. `listNumbers` lists {N_NUMBERS:,} Vapi numbers (one upstream page, a reply of about "
         "300 KB) from the fake upstream, which runs in its own process. The raw rows do the least any client "
         "must do in the same language: write the request line, read the reply line, parse the JSON. "
