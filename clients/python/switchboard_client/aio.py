@@ -31,6 +31,13 @@ class AsyncCall:
         self._on_progress = on_progress
         self._on_partial = on_partial
         self._events: Optional["asyncio.Queue[Any]"] = asyncio.Queue() if events else None
+        self.future.add_done_callback(self._on_done)
+
+    def _on_done(self, future: "asyncio.Future[Any]") -> None:
+        if future.cancelled():  # someone called future.cancel(): tell the server too
+            self._client._send_cancel(self.id)
+            if self._events is not None:
+                self._events.put_nowait(_DONE)
 
     async def result(self, timeout: Optional[float] = None) -> Any:
         """The result; raises the call's error. If the awaiting task is cancelled, or ``timeout`` passes

@@ -26,7 +26,8 @@ class Call:
 
     ``result(timeout)`` waits for the reply; ``cancel()`` sends ``$/cancelRequest`` (the call then ends
     with :class:`~switchboard_client.errors.RequestCancelled`, whose ``data`` may say what was done);
-    ``events()`` iterates the call's :class:`ProgressEvent` values until the reply has arrived."""
+    ``events()`` iterates the call's :class:`ProgressEvent` values until the reply has arrived.
+    ``future`` is a :class:`concurrent.futures.Future`; cancelling it sends ``$/cancelRequest`` as well."""
 
     def __init__(self, client: "Switchboard", id: int, method: str, routes: Dict[Any, str],
                  on_progress: Optional[ProgressCallback], on_partial: Optional[PartialCallback], events: bool):
@@ -38,6 +39,13 @@ class Call:
         self._on_progress = on_progress
         self._on_partial = on_partial
         self._events: Optional["queue.Queue[Any]"] = queue.Queue() if events else None
+        self.future.add_done_callback(self._on_done)
+
+    def _on_done(self, future: "concurrent.futures.Future[Any]") -> None:
+        if future.cancelled():  # someone called future.cancel(): tell the server too
+            self._client._send_cancel(self.id)
+            if self._events is not None:
+                self._events.put(_DONE)
 
     def result(self, timeout: Optional[float] = None) -> Any:
         """The call's result; raises its error. After ``timeout`` seconds the call is cancelled on the

@@ -86,6 +86,16 @@ def test_call_cancel_sends_cancel_request(connected, fake):
     assert "notAttempted" in info.value.data and len(info.value.data["notAttempted"]) >= 1
 
 
+def test_future_cancel_sends_cancel_request(client):
+    ended = threading.Event()
+    call = client.request("test/sleep", {"ms": 30000, "steps": 300},
+                          on_progress=lambda v: v["kind"] == "end" and ended.set())
+    assert call.future.cancel()
+    # The server ends a cancelled request's progress with `end`; uncancelled, that takes 30 s.
+    assert ended.wait(15), "no $/cancelRequest reached the server"
+    assert client.ping() == {}
+
+
 def test_async_task_cancel_sends_cancel_request(async_client_factory):
     async def main():
         sb = await async_client_factory()
