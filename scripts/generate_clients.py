@@ -169,6 +169,10 @@ class Model:
             return self._by_shape[shape]
         preferred = self._preferred.get(shape, name)
         name = preferred if preferred not in reserved else name
+        unique, n = name, 2
+        while unique in reserved:
+            unique, n = f"{name}{n}", n + 1
+        name = unique
         self.objects[name] = schema
         self._by_shape[shape] = name
         reserved.add(name)
