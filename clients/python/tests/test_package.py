@@ -27,3 +27,19 @@ def test_standard_library_only():
             if line.startswith(("import ", "from ")) and not line.startswith("from ."):
                 top = line.split()[1].split(".")[0]
                 assert top in stdlib or top == "__future__", f"{path.name}: {line}"
+
+
+def test_generated_annotations_resolve():
+    """Every generated TypedDict and method annotation names a type that exists."""
+    import inspect
+    import typing
+
+    from switchboard_client import _generated_methods, _generated_types
+    for name in _generated_types.__all__:
+        assert typing.get_type_hints(getattr(_generated_types, name)) is not None
+    for cls in (_generated_methods.SyncMethods, _generated_methods.AsyncMethods):
+        for name, fn in inspect.getmembers(cls, inspect.isfunction):
+            hints = typing.get_type_hints(fn, vars(_generated_methods))
+            assert "return" in hints, name
+    assert inspect.iscoroutinefunction(_generated_methods.AsyncMethods.list_numbers)
+    assert typing.get_type_hints(_generated_methods.SyncMethods.list_numbers)["return"] is _generated_types.Numbers
