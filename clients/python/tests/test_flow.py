@@ -87,9 +87,11 @@ def test_call_cancel_sends_cancel_request(connected, fake):
 
 
 def test_future_cancel_sends_cancel_request(client):
-    ended = threading.Event()
+    began, ended = threading.Event(), threading.Event()
     call = client.request("test/sleep", {"ms": 30000, "steps": 300},
-                          on_progress=lambda v: v["kind"] == "end" and ended.set())
+                          on_progress=lambda v: (began if v["kind"] == "begin" else ended if v["kind"] == "end" else
+                                                 threading.Event()).set())
+    assert began.wait(15), "the request never started"
     assert call.future.cancel()
     # The server ends a cancelled request's progress with `end`; uncancelled, that takes 30 s.
     assert ended.wait(15), "no $/cancelRequest reached the server"
