@@ -17,7 +17,8 @@ import subprocess
 import sys
 
 from benchmarks_numbers import FakeUpstreamProcess, fake_credentials
-from harness import ROOT, Context, Proc, Result, RpcClient, benchmark, fmt, now_ns, ns_to_us, summarize
+from harness import (ROOT, Context, Proc, Result, RpcClient, background_cores, benchmark, fmt, now_ns, ns_to_us,
+                     summarize)
 
 SECTION = "Clients"
 BENCHMARKS: list = []
@@ -119,6 +120,7 @@ def _node(ctx: Context, env: dict, mode: str, method: str, count: int, warm: int
 @benchmark(BENCHMARKS, "clients_roundtrip", "Round trip through the Python and Node clients")
 def clients_roundtrip(ctx: Context) -> Result:
     fx = _fixture(ctx)
+    busy_before = background_cores()
     plan = {"ping": (ctx.pick(3_000, 300), 100), "listNumbers": (ctx.pick(100, 10), 3)}
     runners = [
         ("Python, raw pipes (`os.write`, read line, `json.loads`)", lambda env, m, n, w: _python_raw(ctx, env, m, n, w)),
@@ -152,7 +154,7 @@ def clients_roundtrip(ctx: Context) -> Result:
         "Sequential round trips, one call in flight. Each row is pooled from interleaved rounds, with a fresh "
         "`switchboard` process per row and round and the order rotating from round to round. `ping` runs on an "
         f"empty home. `listNumbers` lists {N_NUMBERS:,} Vapi numbers (one upstream page, a reply of about "
-        "300 KB) from the fake upstream, which runs in its own process. The raw rows do the least any client "
+        "240 KB) from the fake upstream, which runs in its own process. The raw rows do the least any client "
         "must do in the same language: write the request line, read the reply line, parse the JSON. "
         "Python rows are timed with `perf_counter_ns` and the GC off. Node rows are timed inside Node with "
         "`process.hrtime.bigint()`. The overhead column is the client's p50 / p99 minus the raw row's, in "
@@ -163,5 +165,9 @@ def clients_roundtrip(ctx: Context) -> Result:
            "noise between two processes on this machine.")
     r.note("Other processes share this machine's 2 CPUs (see the load in the Machine table). Compare rows "
            "from the same run only.")
-    r.data = data
+    busy_after = background_cores()
+    binary = os.path.relpath(ctx.binary, ROOT) if str(ctx.binary).startswith(str(ROOT)) else str(ctx.binary)
+    r.note(f"Measured on `{binary}`; other processes used {busy_before:.2f} / {busy_after:.2f} CPUs (1 s samples "
+           f"before / after), load average {os.getloadavg()[0]:.2f} at the end.")
+    r.data = data | {"binary": binary, "background_cpus": [busy_before, busy_after]}
     return r
