@@ -32,7 +32,8 @@ fi
 if [ "${1:-}" = "--test" ]; then
   # clients/python is tested as installed (pip install ./clients/python); reinstalled when the
   # installed copy differs from the source.
-  if ! python3 - clients/python/switchboard_client <<'PY' 2>/dev/null
+  clients_python="$(cd "$(dirname "$0")/.." && pwd)/clients/python"
+  if ! python3 - "$clients_python/switchboard_client" <<'PY' 2>/dev/null
 import importlib.util, pathlib, sys
 spec = importlib.util.find_spec("switchboard_client")
 source = pathlib.Path(sys.argv[1])
@@ -44,6 +45,6 @@ sys.exit(0 if all((installed / n).is_file() and (installed / n).read_bytes() == 
 PY
   then
     pip_install() { python3 -m pip install -q "$@" || python3 -m pip install -q --break-system-packages "$@"; }
-    pip_install --no-deps --disable-pip-version-check ./clients/python
+    pip_install --no-deps --disable-pip-version-check "$clients_python"
   fi
 fi
