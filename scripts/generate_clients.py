@@ -95,6 +95,16 @@ def first_line(text: str | None) -> str:
     return (text or "").strip().split("\n", 1)[0]
 
 
+def schema_description(schema: dict) -> str | None:
+    """A schema's description; for a nullable one (`oneOf: [X, null]`), X's."""
+    if schema.get("description"):
+        return schema["description"]
+    for alt in schema.get("oneOf") or schema.get("anyOf") or []:
+        if alt.get("type") != "null" and alt.get("description"):
+            return alt["description"]
+    return None
+
+
 # ----------------------------------------------------------------------------------------------
 # A language-neutral model: named object types, methods, error kinds
 # ----------------------------------------------------------------------------------------------
@@ -390,6 +400,9 @@ def py_errors(model: Model) -> str:
             kind_classes[kind] = family_class_name(family)
             continue
         cls = pascal(kind)
+        if cls in {family_class_name(f) for f in families}:
+            # `upstream.error` would be named like its family `upstream` (UpstreamError) and hide it.
+            cls += "Reply"
         kind_classes[kind] = cls
         names.append(cls)
         out.append(f"\n\nclass {cls}({family_class_name(family)}):\n")
@@ -457,7 +470,7 @@ def node_dts(model: Model) -> str:
         out.append("\n" + ts_comment(first_line(schema.get("description")), ""))
         out.append(f"export interface {name} {{\n")
         for p, s in props.items():
-            out.append(ts_comment(first_line(s.get("description")), "  "))
+            out.append(ts_comment(first_line(schema_description(s)), "  "))
             out.append(f"  {ts_key(p)}{'' if p in required else '?'}: {ts_type(model, s)};\n")
         if schema.get("additionalProperties") is not False:
             out.append("  [key: string]: unknown;\n")
@@ -466,7 +479,7 @@ def node_dts(model: Model) -> str:
         params = method.get("params") or []
         out.append(f"\n/** Params of `{method['name']}`. */\nexport interface {pascal(method['name'])}Params {{\n")
         for p in params:
-            out.append(ts_comment(first_line(p.get("summary") or (p.get("schema") or {}).get("description")), "  "))
+            out.append(ts_comment(first_line(p.get("summary") or schema_description(p.get("schema") or {})), "  "))
             out.append(f"  {ts_key(p['name'])}{'' if p.get('required') else '?'}: {ts_type(model, p.get('schema') or {})};\n")
         out.append("}\n")
     kinds = " | ".join(json.dumps(k) for k, _, _ in model.kinds) or "never"

@@ -179,12 +179,12 @@ export interface ClearCredentialsParams {
 export interface CreateNumberParams {
   /** Profile (account) to use; default "default". Profiles are fully isolated. */
   profile?: string;
-  /** US area code, 3 digits. */
+  /** US area code (NANP): 3 digits, the first 2-9. */
   areaCode: string;
   /** Display name in Vapi. */
   name?: string;
-  /** Fallback destination, E.164; default: the transfer number. */
-  fallbackNumber?: string;
+  /** Fallback destination, E.164. Absent: the profile's transfer number; null: no fallback. */
+  fallbackNumber?: string | null;
   /** Makes the call safe to retry: the same key returns the first outcome (even after a crash or restart) and never buys twice. */
   idempotencyKey?: string;
 }
@@ -308,9 +308,13 @@ export interface RpcDiscoverParams {
 export interface SetCredentialsParams {
   /** Profile (account) to use; default "default". Profiles are fully isolated. */
   profile?: string;
+  /** Vapi private API key. */
   vapiPrivateKey?: string | null;
+  /** Twilio Account SID. */
   twilioAccountSid?: string | null;
+  /** Twilio Auth Token. */
   twilioAuthToken?: string | null;
+  /** Default fallback (transfer) number, E.164. */
   transferPhoneNumber?: string | null;
 }
 
@@ -324,8 +328,11 @@ export interface UpdateNumberParams {
   profile?: string;
   /** The number's Vapi id. */
   id: string;
+  /** Display name in Vapi. */
   name?: string | null;
+  /** E.164. */
   fallbackNumber?: string | null;
+  /** The assistant that answers; null unassigns. */
   assistantId?: string | null;
 }
 
@@ -344,7 +351,7 @@ export interface InitializedParams {
 }
 
 /** Every domain error `data.kind` the server documents. */
-export type ErrorKind = "credentials.missing" | "upstream.unauthorized" | "upstream.error" | "upstream.unavailable" | "upstream.rateLimited" | "upstream.outcomeUnknown" | "notFound" | "conflict" | "vault.locked" | "vault.corrupt" | "vault.unavailable";
+export type ErrorKind = "credentials.missing" | "upstream.unauthorized" | "upstream.error" | "upstream.unavailable" | "upstream.rateLimited" | "upstream.outcomeUnknown" | "notFound" | "conflict" | "vault.locked" | "vault.corrupt" | "vault.unavailable" | "vault.unsafe" | "notVoiceCapable";
 
 /** One method per RPC method: `sb.listNumbers({ profile })`. */
 export interface SwitchboardMethods {

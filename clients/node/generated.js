@@ -221,7 +221,9 @@ const ERROR_KINDS = {
   "conflict": 1008,
   "vault.locked": 1009,
   "vault.corrupt": 1010,
-  "vault.unavailable": 1011
+  "vault.unavailable": 1011,
+  "vault.unsafe": 1012,
+  "notVoiceCapable": 1013
 };
 
 module.exports = { METHODS, ERROR_KINDS };

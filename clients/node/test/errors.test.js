@@ -58,7 +58,28 @@ test('credentials and upstream kinds', async () => {
   }
 });
 
+test('a number that cannot take voice calls', async () => {
+  await fake.seed({ twilio: 4, twilioNonVoiceEvery: 2 });
+  const sb = open(serverEnv(fake));
+  try {
+    await sb.setCredentials(credentials(fake));
+    const faxOnly = (await fake.state()).twilio.find((t) => !t.capabilities.voice);
+    const error = await expectKind('notVoiceCapable', sb.importNumber({ sid: faxOnly.sid }));
+    assert.equal(error.data.phoneNumber, faxOnly.phone_number);
+    assert.equal(error.data.capabilities.voice, false);
+  } finally {
+    await sb.dispose();
+  }
+});
+
 test('vault kinds', async () => {
+  const shared = path.join(tempDir('switchboard-node-'), 'shared-home');
+  fs.mkdirSync(shared);
+  fs.chmodSync(shared, 0o777);
+  let unsafe = open({ ...serverEnv(fake), SWITCHBOARD_HOME: shared });
+  assert.equal((await expectKind('vault.unsafe', unsafe.getCredentialStatus())).data.reason, 'writableByOthers');
+  await unsafe.dispose();
+
   const file = path.join(tempDir('switchboard-node-'), 'not-a-folder');
   fs.writeFileSync(file, 'x\n');
   let sb = open({ ...serverEnv(fake), SWITCHBOARD_HOME: file });

@@ -18,6 +18,10 @@ class NotFoundError(DomainError):
     """Domain errors whose data.kind is `notFound` or starts with `notFound.`."""
 
 
+class NotVoiceCapableError(DomainError):
+    """Domain errors whose data.kind is `notVoiceCapable` or starts with `notVoiceCapable.`."""
+
+
 class UpstreamError(DomainError):
     """Domain errors whose data.kind is `upstream` or starts with `upstream.`."""
 
@@ -34,7 +38,7 @@ class UpstreamUnauthorized(UpstreamError):
     """Code 1002, data.kind `upstream.unauthorized`; for example: Vapi rejected the credentials (401)."""
 
 
-class UpstreamError(UpstreamError):
+class UpstreamErrorReply(UpstreamError):
     """Code 1003, data.kind `upstream.error`; for example: Vapi API error: 400 - property areaCode should not exist"""
 
 
@@ -62,11 +66,15 @@ class VaultUnavailable(VaultError):
     """Code 1011, data.kind `vault.unavailable`; for example: The credential store could not be read or written."""
 
 
+class VaultUnsafe(VaultError):
+    """Code 1012, data.kind `vault.unsafe`; for example: The credential store is not safe to open: ~/.local/share/switchboard is writable by other users; run chmod 700 on it."""
+
+
 #: data.kind -> exception class
 KIND_CLASSES: Dict[str, Type[DomainError]] = {
     'credentials.missing': CredentialsMissing,
     'upstream.unauthorized': UpstreamUnauthorized,
-    'upstream.error': UpstreamError,
+    'upstream.error': UpstreamErrorReply,
     'upstream.unavailable': UpstreamUnavailable,
     'upstream.rateLimited': UpstreamRateLimited,
     'upstream.outcomeUnknown': UpstreamOutcomeUnknown,
@@ -75,6 +83,8 @@ KIND_CLASSES: Dict[str, Type[DomainError]] = {
     'vault.locked': VaultLocked,
     'vault.corrupt': VaultCorrupt,
     'vault.unavailable': VaultUnavailable,
+    'vault.unsafe': VaultUnsafe,
+    'notVoiceCapable': NotVoiceCapableError,
 }
 
 #: kind family (the part before the first dot) -> exception class
@@ -82,6 +92,7 @@ FAMILY_CLASSES: Dict[str, Type[DomainError]] = {
     'conflict': ConflictError,
     'credentials': CredentialsError,
     'notFound': NotFoundError,
+    'notVoiceCapable': NotVoiceCapableError,
     'upstream': UpstreamError,
     'vault': VaultError,
 }
@@ -99,23 +110,27 @@ KIND_CODES: Dict[str, int] = {
     'vault.locked': 1009,
     'vault.corrupt': 1010,
     'vault.unavailable': 1011,
+    'vault.unsafe': 1012,
+    'notVoiceCapable': 1013,
 }
 
 __all__ = [
     'ConflictError',
     'CredentialsError',
     'NotFoundError',
+    'NotVoiceCapableError',
     'UpstreamError',
     'VaultError',
     'CredentialsMissing',
     'UpstreamUnauthorized',
-    'UpstreamError',
+    'UpstreamErrorReply',
     'UpstreamUnavailable',
     'UpstreamRateLimited',
     'UpstreamOutcomeUnknown',
     'VaultLocked',
     'VaultCorrupt',
     'VaultUnavailable',
+    'VaultUnsafe',
     'KIND_CLASSES',
     'FAMILY_CLASSES',
     'KIND_CODES',

@@ -135,7 +135,7 @@ class SyncMethods:
         """`clearCredentials`: Removes all four credential fields of a profile; the profile and its operation history stay."""
         return self._invoke('clearCredentials', {'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
 
-    def create_number(self, *, area_code: str, profile: str = UNSET, name: str = UNSET, fallback_number: str = UNSET, idempotency_key: str = UNSET, timeout: Optional[float] = None) -> Number:
+    def create_number(self, *, area_code: str, profile: str = UNSET, name: str = UNSET, fallback_number: Union[str, None] = UNSET, idempotency_key: str = UNSET, timeout: Optional[float] = None) -> Number:
         """`createNumber`: Creates a free Vapi number in a US area code, falling back to `fallbackNumber` or the profile's transfer number."""
         return self._invoke('createNumber', {'areaCode': area_code, 'profile': profile, 'name': name, 'fallbackNumber': fallback_number, 'idempotencyKey': idempotency_key}, timeout=timeout)  # type: ignore[no-any-return]
 
@@ -229,7 +229,7 @@ class AsyncMethods:
         """`clearCredentials`: Removes all four credential fields of a profile; the profile and its operation history stay."""
         return await self._invoke('clearCredentials', {'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
 
-    async def create_number(self, *, area_code: str, profile: str = UNSET, name: str = UNSET, fallback_number: str = UNSET, idempotency_key: str = UNSET, timeout: Optional[float] = None) -> Number:
+    async def create_number(self, *, area_code: str, profile: str = UNSET, name: str = UNSET, fallback_number: Union[str, None] = UNSET, idempotency_key: str = UNSET, timeout: Optional[float] = None) -> Number:
         """`createNumber`: Creates a free Vapi number in a US area code, falling back to `fallbackNumber` or the profile's transfer number."""
         return await self._invoke('createNumber', {'areaCode': area_code, 'profile': profile, 'name': name, 'fallbackNumber': fallback_number, 'idempotencyKey': idempotency_key}, timeout=timeout)  # type: ignore[no-any-return]
 

@@ -10,9 +10,10 @@ import pytest
 
 from switchboard_client import errors
 from switchboard_client import (ConflictError, CredentialsError, CredentialsMissing, DomainError, InvalidParams,
-                                MethodNotFound, NotFoundError, Switchboard, SwitchboardError, UpstreamError,
-                                UpstreamOutcomeUnknown, UpstreamRateLimited, UpstreamUnauthorized,
-                                UpstreamUnavailable, VaultCorrupt, VaultError, VaultLocked, VaultUnavailable)
+                                MethodNotFound, NotFoundError, NotVoiceCapableError, Switchboard, SwitchboardError,
+                                UpstreamError, UpstreamErrorReply, UpstreamOutcomeUnknown, UpstreamRateLimited,
+                                UpstreamUnauthorized, UpstreamUnavailable, VaultCorrupt, VaultError, VaultLocked,
+                                VaultUnavailable, VaultUnsafe)
 
 SEEN: dict = {}
 
@@ -41,7 +42,8 @@ def test_upstream_kinds(binary, client_env, fake, creds):
     with Switchboard(binary, env=env) as sb:
         sb.set_credentials(**creds)
         fake.seed(twilio=2, twilio_non_voice_every=0)
-        expect("upstream.error", UpstreamError, sb.create_number, area_code="999")
+        expect("upstream.error", UpstreamErrorReply, sb.create_number, area_code="999")
+        assert isinstance(SEEN["upstream.error"], UpstreamError)
         assert SEEN["upstream.error"].data["status"] == 400
 
         fake.fault("status", provider="vapi", method="GET", status=503, times=None)
@@ -66,7 +68,23 @@ def test_upstream_kinds(binary, client_env, fake, creds):
         assert error.data["provider"] == "vapi"
 
 
+def test_not_voice_capable(binary, client_env, fake, creds):
+    with Switchboard(binary, env=client_env) as sb:
+        sb.set_credentials(**creds)
+        fake.seed(twilio=4, twilio_non_voice_every=2)
+        fax_only = next(t for t in fake.twilio_numbers() if not t["capabilities"]["voice"])
+        error = expect("notVoiceCapable", NotVoiceCapableError, sb.import_number, sid=fax_only["sid"])
+        assert error.data["phoneNumber"] == fax_only["phone_number"] and error.data["capabilities"]["voice"] is False
+
+
 def test_vault_kinds(binary, client_env, tmp_path):
+    shared = tmp_path / "shared-home"
+    shared.mkdir()
+    shared.chmod(0o777)
+    with Switchboard(binary, env={**client_env, "SWITCHBOARD_HOME": str(shared)}) as sb:
+        error = expect("vault.unsafe", VaultUnsafe, sb.get_credential_status)
+        assert isinstance(error, VaultError) and error.data["reason"] == "writableByOthers"
+
     not_a_folder = tmp_path / "not-a-folder"
     not_a_folder.write_text("x\n")
     with Switchboard(binary, env={**client_env, "SWITCHBOARD_HOME": str(not_a_folder)}) as sb:
