@@ -23,3 +23,6 @@ python3 -m pytest -q -p no:cacheprovider integration/mcp
 
 echo "== command-line tests (pytest; tmux for the terminal ones)"
 python3 -m pytest -q -p no:cacheprovider integration/cli
+echo "== clients: Python (pytest; includes the generated-files drift check) and Node (node --test, tsc)"
+python3 -m pytest -q -p no:cacheprovider clients/python/tests
+node --test clients/node/test/*.test.js
