@@ -37,7 +37,10 @@ let package = Package(
       dependencies: [
         "JSON", "JSONRPC", "Telephony", "Vault",
         .product(name: "Logging", package: "swift-log"),
-      ]
+      ],
+      // The `test/*` methods the end-to-end suites use exist in debug builds only: a release build
+      // has no code for them, whatever its environment says.
+      swiftSettings: [.define("SWITCHBOARD_TEST_HOOKS", .when(configuration: .debug))]
     ),
     // The MCP face (`switchboard mcp`): the service's methods as MCP tools, over the official Swift SDK.
     .target(

@@ -25,11 +25,13 @@ public enum MethodTable {
     router.add(GetNumber.self, service: service)
     router.add(UpdateNumber.self, service: service)
     router.add(DeleteNumber.self, service: service)
+    #if SWITCHBOARD_TEST_HOOKS
     if service.testHooksEnabled {
       router.add(TestSleep.self, service: service)
       router.add(TestEcho.self, service: service)
       router.add(TestFail.self, service: service)
     }
+    #endif
     return router
   }
 }

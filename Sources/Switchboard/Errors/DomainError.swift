@@ -99,7 +99,4 @@ public struct DomainError: Error, RPCErrorConvertible, Sendable, Equatable {
 /// Error lists shared by method definitions.
 enum Errors {
   static func descriptors(_ kinds: DomainError.Kind...) -> [ErrorDescriptor] { kinds.map(\.descriptor) }
-
-  /// What every method that reads the store can return.
-  static let store: [DomainError.Kind] = [.vaultLocked, .vaultUnavailable]
 }
