@@ -1,4 +1,3 @@
-import JSON
 import JSONRPC
 
 /// Every method Switchboard serves: one registration line each.

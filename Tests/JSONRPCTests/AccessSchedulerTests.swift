@@ -1,7 +1,6 @@
 import Synchronization
 import XCTest
 
-import JSON
 @testable import JSONRPC
 
 private final class EventLog: Sendable {

@@ -1,6 +1,5 @@
 import XCTest
 
-import JSON
 @testable import JSONRPC
 
 final class FrameReaderTests: XCTestCase {

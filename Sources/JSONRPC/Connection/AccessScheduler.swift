@@ -1,4 +1,3 @@
-import JSON
 import Synchronization
 
 /// Orders requests that touch the same key: readers share, writers run alone, in arrival order.

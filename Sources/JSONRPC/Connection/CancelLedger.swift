@@ -1,4 +1,3 @@
-import JSON
 /// What the session remembers about ids it is not running: cancels that came before their
 /// request, and ids answered recently (so a late cancel is not taken for an early one).
 ///

@@ -1,4 +1,3 @@
-import JSON
 /// Severity of an engine log message (swift-log's names and order).
 public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
   case trace, debug, info, notice, warning, error, critical

@@ -1,4 +1,3 @@
-import JSON
 import Synchronization
 
 /// Lets exactly one reply through for a request, whoever tries to answer it.

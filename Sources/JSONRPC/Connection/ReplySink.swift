@@ -1,4 +1,3 @@
-import JSON
 import Synchronization
 
 /// Where a reply goes: straight to the transport, or into the batch it belongs to.

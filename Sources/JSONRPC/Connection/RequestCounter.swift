@@ -1,4 +1,3 @@
-import JSON
 import Foundation
 
 /// Counts admitted requests whose reply has not been handed over, and lets callers wait

@@ -1,4 +1,3 @@
-import JSON
 import Foundation
 
 /// Cuts frames out of a byte stream, whatever the read boundaries.

@@ -1,4 +1,3 @@
-import JSON
 /// Counts the items of a JSON array frame without parsing it, so an oversized batch is refused
 /// before it costs memory.
 enum BatchScan {

@@ -1,4 +1,3 @@
-import JSON
 import Foundation
 
 /// The bytes a session may hold for the host, counted across everything queued or expected.

@@ -1,4 +1,3 @@
-import JSON
 import Foundation
 
 /// The single, ordered writer of outgoing frames.

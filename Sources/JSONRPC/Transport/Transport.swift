@@ -1,4 +1,3 @@
-import JSON
 /// Frames in, frames out: what a session needs from the wire, and nothing about JSON-RPC.
 ///
 /// A transport reads input on its own thread, cuts it into frames and hands each event to the

@@ -1,4 +1,3 @@
-import JSON
 import JSONRPC
 
 /// A Switchboard RPC method: its definition (`RPCMethod`) plus the handler, in one file.

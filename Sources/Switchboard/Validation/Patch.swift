@@ -1,4 +1,3 @@
-import JSON
 import JSONRPC
 
 /// A param that may be absent (keep), `null` (clear) or a value (set).

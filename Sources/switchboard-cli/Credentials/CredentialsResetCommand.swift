@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import JSON
 import JSONRPC
 import Switchboard
 import Vault

@@ -1,4 +1,3 @@
-import JSON
 import JSONRPC
 
 /// The command line's exit statuses: one per error class, chosen by the error's `data.kind`

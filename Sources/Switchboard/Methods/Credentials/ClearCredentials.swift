@@ -1,4 +1,3 @@
-import JSON
 import JSONRPC
 
 /// `clearCredentials`: forgets every credential of a profile (the profile and its history stay).

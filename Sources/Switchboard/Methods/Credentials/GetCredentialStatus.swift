@@ -1,4 +1,3 @@
-import JSON
 import JSONRPC
 
 /// `getCredentialStatus`: which fields are set, with hints only.

@@ -1,4 +1,3 @@
-import JSON
 import JSONRPC
 
 /// Params of methods that take only `profile`.
