@@ -80,7 +80,7 @@ enum SetCredentials: ServiceMethod {
       ]),
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .writing(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .changesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> CredentialStatus {
     let stored = try service.vault().updateCredentials(profile: params.profile.orDefault.value, changes: params.changes)

@@ -64,7 +64,7 @@ enum CreateNumber: ServiceMethod {
     MethodExample("create in 415", params: ["areaCode": "415", "name": "Sales", "idempotencyKey": "new-415-a"], result: Number.vapiExample)
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)

@@ -26,7 +26,7 @@ enum GetNumber: ServiceMethod {
     .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [MethodExample("by id", params: ["id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10"], result: Number.example)]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let vapi = try service.vapiClient(try service.credentials(params.profile.orDefault))

@@ -50,7 +50,7 @@ enum ImportNumber: ServiceMethod {
       result: Number.example)
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let importer = try TwilioImport(service: service, credentials: try service.credentials(params.profile.orDefault))

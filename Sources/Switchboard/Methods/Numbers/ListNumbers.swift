@@ -26,7 +26,7 @@ enum ListNumbers: ServiceMethod {
   ]
   static let extensions: JSONObject = ["x-cancellable": true]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     let vapi = try service.vapiClient(try service.credentials(params.profile.orDefault))

@@ -76,7 +76,7 @@ enum UpdateNumber: ServiceMethod {
       ])
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)
