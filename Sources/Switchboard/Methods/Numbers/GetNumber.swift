@@ -13,7 +13,7 @@ enum GetNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      id = try c.decode(.id, valid: NumberID.isValid, reason: NumberID.reason)
+      id = try c.decode(.id, as: NumberID.self)
     }
   }
   typealias Result = Number
