@@ -41,33 +41,46 @@ struct TwilioImport: Sendable {
     if let phoneNumber = target.phoneNumber { fingerprint["phoneNumber"] = .string(phoneNumber) }
     if let name = target.name { fingerprint["name"] = .string(name) }
     if let prefix = target.namePrefix { fingerprint["namePrefix"] = .string(prefix) }
-    let change = AccountChange(
+    let write = LedgeredWrite(
       service: service, profile: profile, method: ImportNumber.name, target: target.phoneNumber ?? target.sid ?? "",
       idempotencyKey: idempotencyKey, fingerprint: StoredOutcome.fingerprint(ImportNumber.name, fingerprint))
-    let resolved = ResolvedTwilioNumber(target: target, twilio: twilio)
-    let (vapi, existing, accountSid, authToken) = (self.vapi, self.existing, self.accountSid, self.authToken)
-    return try await change.run(
-      reconcile: { _ in
-        let e164 = try await resolved.value().number
-        return try await vapi.listPhoneNumbers().filter { $0.number == e164 }
-      },
-      perform: { beforeSend in
-        let (e164, name) = try await resolved.value()
-        if let already = try await existing.number(e164) {
-          throw DomainError(
-            .conflict, "This number is already in Vapi.", data: ["resource": "phoneNumber", "vapiId": .string(already.id)])
-        }
-        try Task.checkCancellation()
-        try beforeSend()
-        do {
-          let created = try await vapi.createPhoneNumber(
-            .twilio(number: e164, twilioAccountSid: accountSid, twilioAuthToken: authToken, name: name))
-          await existing.add(created)
-          return created
-        } catch let error as UpstreamError where error.kind == .rejected && error.looksLikeDuplicate {
-          throw DomainError(.conflict, error.summary, data: ["resource": "phoneNumber", "provider": "vapi"])
-        }
-      })
+    return try await write.run(
+      TwilioNumberImport(
+        vapi: vapi, resolved: ResolvedTwilioNumber(target: target, twilio: twilio), existing: existing,
+        accountSid: accountSid, authToken: authToken))
+  }
+}
+
+/// Importing one Twilio number into Vapi (`POST /phone-number`, `smsEnabled: false`). A lost
+/// attempt is recognised exactly, by the number's E.164.
+struct TwilioNumberImport: AccountWrite {
+  let vapi: VapiClient
+  let resolved: ResolvedTwilioNumber
+  let existing: VapiNumberIndex
+  let accountSid: String
+  let authToken: String
+
+  func candidates(since: Date) async throws -> [VapiPhoneNumber] {
+    let e164 = try await resolved.value().number
+    return try await vapi.listPhoneNumbers().filter { $0.number == e164 }
+  }
+
+  func send(beforeSend: @Sendable () throws -> Void) async throws -> VapiPhoneNumber {
+    let (e164, name) = try await resolved.value()
+    if let already = try await existing.number(e164) {
+      throw DomainError(
+        .conflict, "This number is already in Vapi.", data: ["resource": "phoneNumber", "vapiId": .string(already.id)])
+    }
+    try Task.checkCancellation()
+    try beforeSend()
+    do {
+      let created = try await vapi.createPhoneNumber(
+        .twilio(number: e164, twilioAccountSid: accountSid, twilioAuthToken: authToken, name: name))
+      await existing.add(created)
+      return created
+    } catch let error as UpstreamError where error.kind == .rejected && error.looksLikeDuplicate {
+      throw DomainError(.conflict, error.summary, data: ["resource": "phoneNumber", "provider": "vapi"])
+    }
   }
 }
 
