@@ -13,13 +13,27 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    // Upstream HTTP (replaces URLSession and its libcurl): statically linked, BoringSSL included.
+    .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: [
     // The JSON-RPC 2.0 engine: JSON, framing, connection, router, OpenRPC. Foundation only.
     .target(name: "JSONRPC"),
-    // HTTP to Vapi and Twilio over URLSession: retry policy, error mapping, wire models
+    // HTTP to Vapi and Twilio over AsyncHTTPClient: retry policy, error mapping, wire models
     // (read with JSONRPC's selective JSONReader).
-    .target(name: "Telephony", dependencies: ["JSONRPC"]),
+    .target(
+      name: "Telephony",
+      dependencies: [
+        "JSONRPC",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]
+    ),
     // The credential store: GRDB, migrations, AES-GCM sealing, profiles, ledger, idempotency.
     .target(
       name: "Vault",
@@ -47,7 +61,16 @@ let package = Package(
       ]
     ),
     .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
-    .testTarget(name: "TelephonyTests", dependencies: ["Telephony"]),
+    .testTarget(
+      name: "TelephonyTests",
+      dependencies: [
+        "Telephony",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]
+    ),
     .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSONRPC"]),
   ]

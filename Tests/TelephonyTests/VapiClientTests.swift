@@ -160,7 +160,7 @@ final class VapiClientTests: XCTestCase {
   func testBaseURLWithPathPrefix() async throws {
     let server = try TestHTTPServer { _, _ in .json(200, "[]") }
     defer { server.stop() }
-    let transport = HTTPTransport(policy: Fixture.policy())
+    let transport = HTTPTransport(policy: Fixture.policy(), environment: [:])
     let client = VapiClient(
       baseURL: server.baseURL.appendingPathComponent("vapi/"), apiKey: Fixture.vapiKey, transport: transport)
     try await client.checkCredentials()
