@@ -4,7 +4,7 @@
 set -euo pipefail
 
 need_apt=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev; do
+for pkg in libsqlite3-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ "${1:-}" = "--test" ]; then
