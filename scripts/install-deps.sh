@@ -9,6 +9,8 @@ for pkg in libsqlite3-dev; do
 done
 if [ "${1:-}" = "--test" ]; then
   command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+  # The HTTPS end-to-end test makes a self-signed certificate with openssl.
+  command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 fi
 # Browser tests (integration/browser): Debian's Chromium and its driver, and Node for the bridge.
 need_browser=()
