@@ -37,6 +37,23 @@ public struct VapiClient: Sendable {
   public func listPhoneNumbers(
     onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [VapiPhoneNumber] {
+    try await walkPhoneNumbers(search: nil, onPage: onPage)
+  }
+
+  /// The numbers whose number, name or SIP URI contains `digits` (`GET /v2/phone-number?search=…`,
+  /// every page, newest first): usually one request where the whole list takes one per 1000
+  /// numbers. Vapi's search is a partial, case-insensitive match, so callers keep only the exact
+  /// number they look for. `digits` longer than 100 characters (Vapi's limit) are refused.
+  public func searchPhoneNumbers(digits: String) async throws -> [VapiPhoneNumber] {
+    guard !digits.isEmpty, digits.count <= 100 else {
+      throw UpstreamError(provider: .vapi, kind: .rejected, reason: "invalid search")
+    }
+    return try await walkPhoneNumbers(search: digits) { _, _ in }
+  }
+
+  private func walkPhoneNumbers(
+    search: String?, onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void
+  ) async throws -> [VapiPhoneNumber] {
     var all: [VapiPhoneNumber] = []
     var seen = Set<String>()
     var pin: String?
@@ -47,6 +64,7 @@ public struct VapiClient: Sendable {
         ("limit", String(Self.pageSize)), ("page", String(page)), ("sortOrder", "DESC"), ("sortBy", "createdAt"),
       ]
       if let pin { query.append(("createdAtLe", pin)) }
+      if let search { query.append(("search", search)) }
       let result = try await send(
         .get, "/v2/phone-number", template: "/v2/phone-number", query: query, as: VapiPhoneNumberPage.self)
       if page == 1 { pin = result.results.first?.createdAt }

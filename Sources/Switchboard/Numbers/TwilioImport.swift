@@ -6,7 +6,7 @@ import Telephony
 /// Imports Twilio numbers into Vapi for one profile: looks each up in the Twilio account, refuses
 /// what Vapi already holds before posting, posts the api-facts body (`smsEnabled: false`), and
 /// records every attempt. One instance can import many numbers (`importNumbers`) and then fetches
-/// the Vapi list only once.
+/// the Vapi list only once; a single import asks Vapi's search instead (`VapiNumberIndex`).
 struct TwilioImport: Sendable {
   /// What to import: exactly one of `sid` / `phoneNumber`, and how to name it.
   struct Target: Sendable {
@@ -26,13 +26,14 @@ struct TwilioImport: Sendable {
   let existing: VapiNumberIndex
 
   /// Checks both providers' credentials (`credentials.missing`, Vapi first) before any network call.
-  init(service: SwitchboardService, credentials: ProfileCredentials) throws {
+  /// `lookup` is how the conflict check asks Vapi (see `VapiNumberIndex.Lookup`).
+  init(service: SwitchboardService, credentials: ProfileCredentials, lookup: VapiNumberIndex.Lookup = .wholeList) throws {
     self.service = service
     profile = credentials.profile
     vapi = try service.vapiClient(credentials)
     twilio = try service.twilioClient(credentials)
     (accountSid, authToken) = try credentials.twilio()
-    existing = VapiNumberIndex(vapi: vapi)
+    existing = VapiNumberIndex(vapi: vapi, lookup: lookup)
   }
 
   func run(_ target: Target, idempotencyKey: String?) async throws -> Number {
@@ -84,14 +85,35 @@ struct TwilioNumberImport: AccountWrite {
   }
 }
 
-/// The Vapi account's numbers by E.164, fetched on first use and kept up to date with imports.
+/// Whether a number is already in the Vapi account, answered exactly.
 actor VapiNumberIndex {
-  private let vapi: VapiClient
-  private var byNumber: [String: VapiPhoneNumber]?
+  /// How the index asks Vapi.
+  enum Lookup: Sendable {
+    /// Each number with Vapi's search (`GET /v2/phone-number?search=<digits>`: usually one
+    /// request however large the account; only an exact match counts). For one import.
+    case search
+    /// The whole list once, kept up to date with imports (one request per 1000 numbers). For a
+    /// batch.
+    case wholeList
+  }
 
-  init(vapi: VapiClient) { self.vapi = vapi }
+  private let vapi: VapiClient
+  private let lookup: Lookup
+  private var byNumber: [String: VapiPhoneNumber]?
+  /// Numbers seen created while searching.
+  private var created: [String: VapiPhoneNumber] = [:]
+
+  init(vapi: VapiClient, lookup: Lookup) {
+    self.vapi = vapi
+    self.lookup = lookup
+  }
 
   func number(_ e164: String) async throws -> VapiPhoneNumber? {
+    let digits = e164.hasPrefix("+") ? String(e164.dropFirst()) : e164
+    if lookup == .search, !digits.isEmpty, digits.count <= 100 {
+      if let known = created[e164] { return known }
+      return try await vapi.searchPhoneNumbers(digits: digits).first { $0.number == e164 }
+    }
     if byNumber == nil {
       var index: [String: VapiPhoneNumber] = [:]
       for number in try await vapi.listPhoneNumbers() { if let n = number.number { index[n] = number } }
@@ -101,7 +123,9 @@ actor VapiNumberIndex {
   }
 
   func add(_ number: VapiPhoneNumber) {
-    if let n = number.number { byNumber?[n] = number }
+    guard let n = number.number else { return }
+    if byNumber != nil { byNumber?[n] = number }
+    created[n] = number
   }
 }
 
