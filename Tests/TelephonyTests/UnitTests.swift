@@ -188,18 +188,6 @@ final class PolicyAndErrorTests: XCTestCase {
     XCTAssertEqual(p.httpMaximumConnectionsPerHost, 32)
   }
 
-  func testFromEnvironment() {
-    let p = HTTPPolicy.fromEnvironment([
-      "SWITCHBOARD_HTTP_TIMEOUT_MS": "1500", "SWITCHBOARD_HTTP_CONNECT_TIMEOUT_MS": "200",
-      "SWITCHBOARD_HTTP_MAX_RETRIES": "0", "SWITCHBOARD_HTTP_BACKOFF_MS": "10",
-    ])
-    XCTAssertEqual(p.requestTimeout, .milliseconds(1500))
-    XCTAssertEqual(p.connectTimeout, .milliseconds(200))
-    XCTAssertEqual(p.maxRetries, 0)
-    XCTAssertEqual(p.backoffBase, .milliseconds(10))
-    XCTAssertEqual(HTTPPolicy.fromEnvironment(["SWITCHBOARD_HTTP_MAX_RETRIES": "lots", "SWITCHBOARD_HTTP_TIMEOUT_MS": "-5"]), HTTPPolicy())
-  }
-
   func testSummaries() {
     XCTAssertEqual(
       UpstreamError(provider: .vapi, kind: .rejected, status: 400, upstreamMessage: "property areaCode should not exist").summary,
