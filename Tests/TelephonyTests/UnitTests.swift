@@ -116,6 +116,20 @@ final class RetryPolicyTests: XCTestCase {
     XCTAssertFalse(RetryPolicy.isRetriable(status: 404, method: .get))
   }
 
+  func testErrorBodiesAreReadLeniently() {
+    func body(_ json: String) -> UpstreamErrorBody? { UpstreamErrorBody.parse(Data(json.utf8)) }
+    let vapi = body(#"{"message":["a",3,"b"],"error":"Bad Request","statusCode":400}"#)
+    XCTAssertEqual(vapi?.message, "a; b")
+    XCTAssertEqual(vapi?.error, "Bad Request")
+    let twilio = body(#"{"code":20404.0,"message":"gone","more_info":"x","status":404}"#)
+    XCTAssertEqual(twilio?.code, "20404")
+    XCTAssertEqual(body(#"{"code":"E1","title":"t","message":{"odd":true}}"#)?.code, "E1")
+    XCTAssertEqual(body(#"{"code":"E1","title":"t","message":{"odd":true}}"#)?.detail, "t")
+    XCTAssertNil(body(#"{"code":"E1","title":"t","message":{"odd":true}}"#)?.message)
+    XCTAssertNil(body("<html>502</html>"))
+    XCTAssertNil(body(#"{"message":"#))
+  }
+
   func testWriteOutcomeRuleTable() {
     typealias R = WriteOutcomeRule
     XCTAssertEqual(R.verdict(status: 201, readableBody: true), .succeeded)
