@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Vapi phone-number API (`/phone-number`, `/v2/phone-number`).
+/// The Vapi phone-number API (`/phone-number`, `/v2/phone-number`) and the call list (`/call`).
 public struct VapiClient: Sendable {
   /// `https://api.vapi.ai`.
   public static let defaultBaseURL = URL(string: "https://api.vapi.ai")!
@@ -33,11 +33,40 @@ public struct VapiClient: Sendable {
   /// Every number in the account, newest first, walking `/v2/phone-number` pages of 1000 past any
   /// cap. From page 2 on the set is pinned with `createdAtLe` = the newest `createdAt` of page 1,
   /// so numbers created during the walk do not shift pages; items are deduplicated by id.
+  /// With `search`, only numbers whose name, number or SIP URI contain it (Vapi's partial,
+  /// case-insensitive `search`, at most 100 characters).
   /// `onPage` receives each page's new items; cancellation is checked between pages.
   public func listPhoneNumbers(
+    search: String? = nil,
     onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [VapiPhoneNumber] {
     var all: [VapiPhoneNumber] = []
+    try await walkPhoneNumbers(search: search) { fresh, progress in
+      all.append(contentsOf: fresh)
+      try await onPage(fresh, PageProgress(page: progress.page, itemsSoFar: all.count, totalItems: progress.totalItems))
+      return true
+    }
+    return all
+  }
+
+  /// The number whose E.164 is exactly `e164`, or nil. Vapi has no exact number filter: this
+  /// searches `/v2/phone-number` on the digits (without `+`, whose handling by `search` is
+  /// unconfirmed) and keeps only an exact match, stopping at the first page that holds it.
+  public func findPhoneNumber(e164: String) async throws -> VapiPhoneNumber? {
+    let digits = String(e164.drop { $0 == "+" })
+    var found: VapiPhoneNumber?
+    try await walkPhoneNumbers(search: digits) { fresh, _ in
+      found = fresh.first { $0.number == e164 }
+      return found == nil
+    }
+    return found
+  }
+
+  /// Walks `/v2/phone-number` (see `listPhoneNumbers`); `onPage` gets each page's new items and
+  /// returns whether to go on.
+  private func walkPhoneNumbers(
+    search: String?, onPage: ([VapiPhoneNumber], PageProgress) async throws -> Bool
+  ) async throws {
     var seen = Set<String>()
     var pin: String?
     var page = 1
@@ -46,6 +75,7 @@ public struct VapiClient: Sendable {
       var query: [(String, String)] = [
         ("limit", String(Self.pageSize)), ("page", String(page)), ("sortOrder", "DESC"), ("sortBy", "createdAt"),
       ]
+      if let search { query.append(("search", search)) }
       if let pin { query.append(("createdAtLe", pin)) }
       let result = try await send(
         .get, "/v2/phone-number", template: "/v2/phone-number", query: query, as: VapiPhoneNumberPage.self)
@@ -56,8 +86,7 @@ public struct VapiClient: Sendable {
       for item in result.results where seen.insert(item.id).inserted {
         fresh.append(item)
       }
-      all.append(contentsOf: fresh)
-      try await onPage(fresh, PageProgress(page: page, itemsSoFar: all.count, totalItems: result.metadata?.totalItems))
+      let goOn = try await onPage(fresh, PageProgress(page: page, itemsSoFar: seen.count, totalItems: result.metadata?.totalItems))
 
       let meta = result.metadata
       let more: Bool
@@ -69,7 +98,7 @@ public struct VapiClient: Sendable {
         more = result.results.count >= Self.pageSize
       }
       // A page with nothing new means the server is not advancing: stop rather than loop.
-      if !more || result.results.isEmpty || fresh.isEmpty { return all }
+      if !goOn || !more || result.results.isEmpty || fresh.isEmpty { return }
       if page >= Self.maxPages {
         throw UpstreamError(provider: .vapi, kind: .unavailable, reason: "pagination did not end")
       }
@@ -97,6 +126,20 @@ public struct VapiClient: Sendable {
   /// `DELETE /phone-number/{id}`: releases the number; returns the deleted object.
   public func deletePhoneNumber(id: String) async throws -> VapiPhoneNumber {
     try await send(.delete, "/phone-number/" + URLBuilding.encode(id), template: "/phone-number/{id}", as: VapiPhoneNumber.self)
+  }
+
+  /// `GET /call` for one saved number: at most `limit` (≤ 1000) calls with `createdAt` in
+  /// [`createdAtGe`, `createdAtLt`) and, when given, `updatedAt` > `updatedAtGt`. Vapi answers a
+  /// bare array with no cursor and no stated order: a page holding `limit` calls may be incomplete
+  /// and the caller must split its window. Call objects are read leniently (`VapiCallPage`).
+  public func listCalls(
+    phoneNumberId: String, createdAtGe: String, createdAtLt: String, updatedAtGt: String? = nil, limit: Int = 1000
+  ) async throws -> VapiCallPage {
+    var query: [(String, String)] = [
+      ("phoneNumberId", phoneNumberId), ("limit", String(limit)), ("createdAtGe", createdAtGe), ("createdAtLt", createdAtLt),
+    ]
+    if let updatedAtGt { query.append(("updatedAtGt", updatedAtGt)) }
+    return try await send(.get, "/call", template: "/call", query: query, as: VapiCallPage.self)
   }
 
   /// `GET /phone-number?limit=1`: succeeds when the key is a valid private key for this region;
