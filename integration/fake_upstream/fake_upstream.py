@@ -928,8 +928,7 @@ class _Store:
             return {
                 "vapi": [json.loads(r.blob) for r in reversed(recs)],
                 "twilio": [json.loads(r.blob) for r in self._t],
-                "counts": {"vapi": len(self._v), "twilio": len(self._t),
-                           "calls": sum(len(v) for v in self._calls.values())},
+                "counts": {"vapi": len(self._v), "twilio": len(self._t)},
             }
 
     # ---------------------------------------------------------------- dispatch
