@@ -130,3 +130,19 @@ def test_filter_params_rejected_before_any_call(connected, fake):
         err = error_of(connected, "listNumbers", params)
         assert err["code"] == -32602 and err["data"]["field"] == field, (params, err)
     assert upstream_requests(fake) == []
+
+
+def test_import_conflict_check_is_one_exact_lookup_not_a_full_listing(connected, fake):
+    fake.seed(vapi=2500, twilio=10, imported_fraction=0.5)
+    in_vapi = {v.get("number") for v in fake.vapi_numbers()}
+    voice = [t for t in fake.twilio_numbers() if t["capabilities"]["voice"]]
+    imported = next(t for t in voice if t["phone_number"] in in_vapi)
+    fresh = next(t for t in voice if t["phone_number"] not in in_vapi)
+    fake.clear_requests()
+    err = error_of(connected, "importNumber", {"sid": imported["sid"]})
+    assert err["code"] == 1008 and err["data"]["vapiId"]
+    reqs = vapi_list_requests(fake)
+    assert len(reqs) == 1 and reqs[0]["query"]["search"] == imported["phone_number"].lstrip("+")
+    fake.clear_requests()
+    assert call(connected, "importNumber", {"sid": fresh["sid"]})["number"] == fresh["phone_number"]
+    assert [r["query"].get("search") for r in vapi_list_requests(fake)] == [fresh["phone_number"].lstrip("+")]

@@ -25,13 +25,15 @@ struct TwilioImport: Sendable {
   let existing: VapiNumberIndex
 
   /// Checks both providers' credentials (`credentials.missing`, Vapi first) before any network call.
-  init(service: SwitchboardService, credentials: ProfileCredentials) throws {
+  /// A `batch` import reads the Vapi list once for all its numbers; a single import looks its one
+  /// number up (`findPhoneNumber`: one search request on an account of any size).
+  init(service: SwitchboardService, credentials: ProfileCredentials, batch: Bool = false) throws {
     self.service = service
     profile = credentials.profile
     vapi = try service.vapiClient(credentials)
     twilio = try service.twilioClient(credentials)
     (accountSid, authToken) = try credentials.twilio()
-    existing = VapiNumberIndex(vapi: vapi)
+    existing = VapiNumberIndex(vapi: vapi, listOnce: batch)
   }
 
   func run(_ target: Target, idempotencyKey: String?) async throws -> Number {
@@ -70,14 +72,21 @@ struct TwilioImport: Sendable {
   }
 }
 
-/// The Vapi account's numbers by E.164, fetched on first use and kept up to date with imports.
+/// The Vapi account's numbers by E.164: with `listOnce`, the whole list fetched on first use and
+/// kept up to date with imports; otherwise each number looked up on its own (an exact match among
+/// `/v2/phone-number?search=<digits>` results).
 actor VapiNumberIndex {
   private let vapi: VapiClient
+  private let listOnce: Bool
   private var byNumber: [String: VapiPhoneNumber]?
 
-  init(vapi: VapiClient) { self.vapi = vapi }
+  init(vapi: VapiClient, listOnce: Bool = true) {
+    self.vapi = vapi
+    self.listOnce = listOnce
+  }
 
   func number(_ e164: String) async throws -> VapiPhoneNumber? {
+    if !listOnce, byNumber == nil { return try await vapi.findPhoneNumber(e164: e164) }
     if byNumber == nil {
       var index: [String: VapiPhoneNumber] = [:]
       for number in try await vapi.listPhoneNumbers() { if let n = number.number { index[n] = number } }

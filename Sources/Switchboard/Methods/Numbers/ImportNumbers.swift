@@ -102,7 +102,8 @@ enum ImportNumbers: ServiceMethod {
   static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
-    let importer = try TwilioImport(service: service, credentials: try service.credentials(params.profile.orDefault))
+    let importer = try TwilioImport(
+      service: service, credentials: try service.credentials(params.profile.orDefault), batch: true)
     let total = params.sids.count
     context.beginProgress(title: "Importing \(total) numbers", percentage: 0)
     var results: [Item] = []
