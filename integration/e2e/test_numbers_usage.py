@@ -4,8 +4,8 @@ the cache, progress, cancellation and `usage.*` errors."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
-from fake_upstream import iso_from_ms, parse_iso_us
 from test_numbers_support import call, error_of, upstream_requests, wait_until
 
 DAY = 86_400_000
@@ -19,9 +19,21 @@ def now_ms():
     return int(time.time() * 1000)
 
 
+def iso_from_ms(value: int) -> str:
+    return datetime.fromtimestamp(value / 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value % 1000:03d}Z"
+
+
 def ms(iso):
-    us = parse_iso_us(iso) if isinstance(iso, str) else None
-    return None if us is None else us // 1000
+    """Milliseconds for an ISO 8601 date-time string, or None when it is not one."""
+    if not isinstance(iso, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(iso.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return int(parsed.timestamp() * 1000 + 0.5) if parsed.microsecond % 1000 == 0 else int(parsed.timestamp() * 1000)
 
 
 def expected(fake, pid, since, until):

@@ -1137,7 +1137,10 @@ class _Store:
         in_progress = rng.random() < 0.03
         start = ms + rng.randint(500, 5000)
         end = start + rng.randint(5_000, 900_000)
-        updated = (end + 1200) if not in_progress else start + 1000
+        now = _now_ms()
+        if end + 1200 > now:  # a call cannot have ended, or been updated, in the future
+            in_progress = True
+        updated = (end + 1200) if not in_progress else min(start + 1000, max(ms, now))
         obj = {
             "id": cid, "orgId": self.cfg["orgId"], "type": kind, "phoneNumberId": pid,
             "status": "in-progress" if in_progress else "ended",

@@ -11,8 +11,7 @@ import Vault
 /// two and both halves are asked again. Calls are cached per number and id (`Vault+Usage`), with the
 /// `createdAt` range known to be complete. A later sync asks for the part of the window outside
 /// that range in full and, inside it, only for calls updated after the newest `updatedAt` seen
-/// (calls that ended or got their cost since). When the new part starts after that watermark both
-/// fit in one request.
+/// (calls that ended or got their cost since), in one request with the part after it.
 struct UsageSync: Sendable {
   let vault: Vault
   let vapi: VapiClient
@@ -47,15 +46,11 @@ struct UsageSync: Sendable {
         from: min(old.from, since), until: max(old.until, until), maxUpdatedAt: old.maxUpdatedAt, syncedAt: now)
       // Earlier than the cache (including any gap up to it): in full.
       try await take(since, old.from)
-      // Inside the cache: only what changed since. Later than the cache: in full, in the same
-      // request when every call there must be newer than the watermark.
-      let watermark = old.maxUpdatedAt ?? (old.from - 1)
-      if until > old.until && watermark < old.until {
-        try await take(old.from, until, updatedAfter: watermark)
-      } else {
-        try await take(old.from, old.until, updatedAfter: watermark)
-        try await take(old.until, until)
-      }
+      // Inside the cache: only what changed since the newest `updatedAt` seen. Later than the
+      // cache: every call, in the same request, since a call created at or after `old.until` was
+      // updated after `old.until − 1` (asking from a lower watermark only returns a few calls again).
+      let watermark = min(old.maxUpdatedAt ?? (old.from - 1), old.until - 1)
+      try await take(old.from, max(old.until, until), updatedAfter: watermark)
     } else {
       try await take(since, until)
     }
