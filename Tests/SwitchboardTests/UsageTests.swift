@@ -14,7 +14,7 @@ final class UsageTests: XCTestCase {
     XCTAssertEqual(UsageTime.parse("2026-03-26T10:43:16.145-0500"), 1_774_539_796_145)
     XCTAssertEqual(UsageTime.parse("2024-02-29T23:59:59.999Z"), 1_709_251_199_999)
     for bad in ["", "yesterday", "2026-13-01T00:00:00Z", "2026-03-26T15:43:16", "2026-03-26T15:43:16.Z", "2026-03-26T25:00:00Z",
-      "2026-03-26T15:43:16Zjunk"]
+      "2026-03-26T15:43:16Zjunk", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z"]
     {
       XCTAssertNil(UsageTime.parse(bad), bad)
     }

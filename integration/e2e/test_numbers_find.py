@@ -56,7 +56,7 @@ def test_get_number_params(connected, fake):
     fake.seed(vapi=2)
     fake.clear_requests()
     uuid = fake.vapi_numbers()[0]["id"]
-    for params, field in [({}, ""), ({"id": uuid, "number": TARGET}, ""), ({"number": "4155550123"}, "/number"),
+    for params, field in [({}, "/id"), ({"id": uuid, "number": TARGET}, ""), ({"number": "4155550123"}, "/number"),
                           ({"number": "+0123"}, "/number"), ({"id": "nope"}, "/id")]:
         err = error_of(connected, "getNumber", params)
         assert err["code"] == -32602 and err["data"]["field"] == field, (params, err)

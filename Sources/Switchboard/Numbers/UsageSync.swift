@@ -194,6 +194,9 @@ enum UsageTime {
       return nil
     }
     guard i == b.count else { return nil }
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+    let monthDays: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    guard d <= monthDays[Int(mo) - 1] else { return nil }
     let days = days(fromCivil: y, mo, d)
     return days * 86_400_000 + ((h * 60 + mi) * 60 + s) * 1000 + ms - offset
   }

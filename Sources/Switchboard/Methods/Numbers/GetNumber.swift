@@ -15,7 +15,8 @@ enum GetNumber: ServiceMethod {
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
       id = try c.decodeIfPresent(.id, valid: NumberID.isValid, reason: NumberID.reason)
       number = try c.decodeIfPresent(.number, valid: Formats.isE164, reason: Formats.e164Reason)
-      guard (id == nil) != (number == nil) else { throw ParamsError(pointer: "", reason: "give exactly one of id or number") }
+      if id == nil, number == nil { throw ParamsError(pointer: "/id", reason: "required") }
+      if id != nil, number != nil { throw ParamsError(pointer: "", reason: "give exactly one of id or number") }
     }
   }
   typealias Result = Number
