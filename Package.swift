@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
   ],
   targets: [
     // The JSON-RPC 2.0 engine: JSON, framing, connection, router, OpenRPC. Foundation only.
@@ -36,12 +37,21 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    // The MCP face (`switchboard mcp`): the service's methods as MCP tools, over the official Swift SDK.
+    .target(
+      name: "SwitchboardMCP",
+      dependencies: [
+        "Switchboard", "JSONRPC",
+        .product(name: "MCP", package: "swift-sdk"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
     // The `switchboard` executable. Its folder is not `Sources/switchboard`: on a case-insensitive
     // file system (macOS's default) that would be the same folder as `Sources/Switchboard`.
     .executableTarget(
       name: "switchboard-cli",
       dependencies: [
-        "Switchboard", "JSONRPC", "Vault",
+        "Switchboard", "JSONRPC", "Vault", "SwitchboardMCP",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -50,5 +60,6 @@ let package = Package(
     .testTarget(name: "TelephonyTests", dependencies: ["Telephony"]),
     .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSONRPC"]),
+    .testTarget(name: "SwitchboardMCPTests", dependencies: ["SwitchboardMCP", "JSONRPC"]),
   ]
 )

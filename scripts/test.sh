@@ -17,3 +17,12 @@ python3 -m pytest -q -p no:cacheprovider integration/fake_upstream integration/e
 
 echo "== web page and bridge tests (pytest, headless Chromium)"
 python3 -m pytest -q -p no:cacheprovider integration/browser
+
+echo "== MCP tests (pytest, the official MCP Python SDK as the client)"
+python3 -m pytest -q -p no:cacheprovider integration/mcp
+
+echo "== command-line tests (pytest; tmux for the terminal ones)"
+python3 -m pytest -q -p no:cacheprovider integration/cli
+echo "== clients: Python (pytest; includes the generated-files drift check) and Node (node --test, tsc)"
+python3 -m pytest -q -p no:cacheprovider clients/python/tests
+node --test clients/node/test/*.test.js

@@ -8,12 +8,9 @@ struct SwitchboardCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "switchboard",
     abstract: "Holds your Vapi and Twilio credentials and manages your voice numbers over JSON-RPC on stdio.",
-    discussion: """
-      Hosts spawn `switchboard` and speak JSON-RPC 2.0 on its stdin/stdout (one JSON text per line, \
-      or LSP Content-Length framing). See protocol.md for every method.
-      """,
+    discussion: RootHelp.discussion,
     version: SwitchboardVersion.current,
-    subcommands: [Serve.self, CredentialsCommand.self],
+    subcommands: [Serve.self, CallCommand.self, NumbersCommand.self, CredentialsCommand.self, MCPCommand.self],
     defaultSubcommand: Serve.self
   )
 
@@ -27,6 +24,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
     if CommandLine.arguments.count == 1 {
       Serve.serve(logLevel: nil, clientProcessID: nil)
     }
+    RootHelp.rejectUnknownSubcommand(CommandLine.arguments, known: configuration.subcommands)
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? any AsyncParsableCommand {

@@ -80,11 +80,41 @@ final class FrameReaderTests: XCTestCase {
     XCTAssertEqual(events, [.framing(.contentLength), .oversized(limit: 10), .frame(Array("{}".utf8))])
   }
 
-  func testBadHeadersAreReported() {
-    var reader = FrameReader()
-    let events = reader.push(Array("Content-Length: x\r\n\r\nContent-Type: text/plain; charset=latin1\r\n\r\n".utf8))
-    XCTAssertEqual(events.count, 3)
-    guard case .badHeader = events[1], case .badHeader = events[2] else { return XCTFail("\(events)") }
+  func testBadHeadersAreReportedOnceEachAndTheReaderResynchronises() {
+    let good = "Content-Length: 2\r\n\r\n{}"
+    let broken = [
+      "Content-Length: x\r\n\r\n{\"a\":1}", "Content-Length: -5\r\n\r\n{\"a\":1}", "X-Other: 1\r\n\r\n{\"a\":1}",
+      "Content-Length: 2\r\nContent-Type: text/plain; charset=latin1\r\n\r\n{}",
+    ]
+    for bad in broken {
+      let input = Array((good + bad + good + good).utf8)
+      let events = assertEverySplit(input)
+      let badHeaders = events.filter { if case .badHeader = $0 { return true } else { return false } }
+      XCTAssertEqual(badHeaders.count, 1, "\(bad): \(events)")
+      XCTAssertEqual(frames(events), ["{}", "{}", "{}"], bad)
+    }
+  }
+
+  func testImpossibleLengthIsRefusedAtOnce() {
+    var reader = FrameReader(maxFrameBytes: 1 << 20)
+    var events = reader.push(Array("Content-Length: 4611686018427387904\r\n\r\n".utf8))
+    XCTAssertEqual(events, [.framing(.contentLength), .oversized(limit: 1 << 20)])
+    events = reader.push(Array("garbage garbage Content-Length: 2\r\n\r\n{}".utf8))
+    XCTAssertEqual(events, [.frame(Array("{}".utf8))])
+  }
+
+  func testResyncKeepsOnlyATailWhileSearching() {
+    var reader = FrameReader(maxFrameBytes: 100)
+    _ = reader.push(Array("Content-Length: nope\r\n\r\n".utf8))
+    for _ in 0..<1000 { _ = reader.push(Array(repeating: UInt8(ascii: "z"), count: 1000)) }
+    XCTAssertLessThan(reader.bufferedByteCount, 64)
+    XCTAssertEqual(reader.push(Array("CONTENT-LENGTH: 2\r\n\r\n[]".utf8)), [.frame(Array("[]".utf8))])
+  }
+
+  func testBareJSONLineInContentLengthModeIsAFrame() {
+    let input = Array("Content-Length: 2\r\n\r\n{}{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\nContent-Length: 2\r\n\r\n[]".utf8)
+    let events = assertEverySplit(input)
+    XCTAssertEqual(frames(events), ["{}", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", "[]"])
   }
 
   func testLastLineWithoutNewlineIsDeliveredAtEnd() {
@@ -97,5 +127,14 @@ final class FrameReaderTests: XCTestCase {
     var reader = FrameReader()
     let events = reader.push(Array("hello world\n".utf8))
     XCTAssertEqual(events, [.framing(.lines), .frame(Array("hello world".utf8))])
+  }
+}
+
+final class BatchScanTests: XCTestCase {
+  func testCountsTopLevelItemsOnly() {
+    XCTAssertNil(BatchScan.itemCount(Array("{\"a\":[1,2]}".utf8), limit: 10))
+    XCTAssertEqual(BatchScan.itemCount(Array(" []".utf8), limit: 10), 0)
+    XCTAssertEqual(BatchScan.itemCount(Array("[{\"a\":[1,2,3]},\"x,\\\"y\",3]".utf8), limit: 10), 3)
+    XCTAssertEqual(BatchScan.itemCount(Array("[1,2,3,4,5]".utf8), limit: 3), 4)
   }
 }

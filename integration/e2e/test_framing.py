@@ -129,3 +129,40 @@ def test_content_length_oversized_body_skipped(spawn):
     sb.send({"jsonrpc": "2.0", "id": 4, "method": "ping"})
     assert sb.next_message(timeout=30)["error"]["code"] == -32600
     assert sb.response(4)["result"] == {}
+
+
+BROKEN_HEADER_BLOCKS = [
+    b"Content-Length: -5\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+    b"Content-Length: abc\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+    b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{\"jsonrpc\":\"2.0\"}",
+    b"Content-Length: 2\r\nContent-Type: application/json; charset=latin1\r\n\r\n{}",
+    b"Content-Length: 4611686018427387904\r\n\r\n",
+    b"Content-Length: 99999999999999999999999\r\n\r\n{}",
+]
+
+
+def test_content_length_recovers_after_each_broken_header_block(spawn):
+    """Issue 15: after a bad header block the next valid frames were never answered."""
+    sb = spawn(framing="contentlength")
+    assert sb.call("ping") == {}
+    for n, broken in enumerate(BROKEN_HEADER_BLOCKS):
+        sb.write_raw(broken)
+        ids = [f"r{n}-{i}" for i in range(20)]
+        for id in ids:
+            sb.send({"jsonrpc": "2.0", "id": id, "method": "ping"})
+        for id in ids:
+            assert sb.response(id, timeout=30)["result"] == {}
+        sb.drain(0.3)
+        errors = [m for m in sb._pending if isinstance(m, dict) and "error" in m]
+        sb._pending.clear()
+        assert len(errors) == 1, (broken, errors)
+        assert errors[0]["id"] is None and errors[0]["error"]["code"] == -32600
+
+
+def test_bare_json_line_in_content_length_mode_is_answered(spawn):
+    sb = spawn(framing="contentlength")
+    assert sb.call("ping") == {}
+    sb.write_raw(b'{"jsonrpc":"2.0","id":"bare","method":"ping"}\n')
+    assert sb.response("bare")["result"] == {}
+    sb.stop()
+    assert sb.stdout_bytes.count(b"Content-Length: ") == 2

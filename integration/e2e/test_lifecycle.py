@@ -11,7 +11,7 @@ def test_initialize_result_and_second_initialize(sb):
     assert result["serverInfo"]["name"] == "switchboard"
     assert result["serverInfo"]["version"]
     assert result["protocolVersion"]
-    assert result["capabilities"]["jsonrpc"]["maxFrameBytes"] == 16 << 20
+    assert result["capabilities"]["transport"]["maxFrameBytes"] == 16 << 20
     sb.notify("initialized", {})
     again = sb.request("initialize", {})
     assert again["error"]["code"] == -32600

@@ -56,3 +56,35 @@ def test_huge_numbers_and_long_strings_in_params(sb):
     assert sb.next_message()["error"]["code"] == -32602
     value = "x" * (4 << 20)
     assert sb.call("test/echo", {"value": value}, timeout=60) == value
+
+
+def test_seeded_fuzz_short_run_keeps_memory_bounded(sb):
+    """The CI run of the seeded fuzzer (`python3 bench/reliability_engine.py --only fuzz --fuzz-frames 1000000`
+    is the long run, figures in RELIABILITY.md): 20,000 frames, every reply a valid frame, the server
+    alive and answering after them, and its peak RSS bounded."""
+    rng = random.Random(20261126)
+    for _ in range(4):
+        frames = []
+        for _ in range(5000):
+            if rng.random() < 300 / 1800:
+                frames.append(bytes(rng.randrange(256) for _ in range(rng.randint(1, 200))).replace(b"\n", b""))
+            else:
+                frames.append(mutate(rng, rng.choice(SEEDS)))
+        sb.write_raw(b"\n".join(frames) + b"\n")
+    marker = sb.start_request("ping", id="after-short-fuzz")
+    assert sb.response(marker, timeout=120)["result"] == {}
+    assert sb.rss_kib("VmHWM") < 256 * 1024, "peak RSS over 256 MiB during the fuzz run"
+    sb.stop()
+    for frame in sb.stdout_frames():
+        for item in frame if isinstance(frame, list) else [frame]:
+            assert item["jsonrpc"] == "2.0"
+
+
+def test_batch_over_the_item_cap_is_refused_whole_without_parsing_it(sb):
+    line = b"[" + b",".join(b'{"jsonrpc":"2.0","id":%d,"method":"rpc.discover"}' % i for i in range(200_000)) + b"]\n"
+    sb.write_raw(line)
+    reply = sb.next_message(timeout=60)
+    assert reply["id"] is None and reply["error"]["code"] == -32600
+    assert reply["error"]["data"]["limitItems"] == 10000
+    assert sb.call("ping") == {}
+    assert sb.rss_kib("VmHWM") < 128 * 1024

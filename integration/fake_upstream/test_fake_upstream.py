@@ -844,6 +844,10 @@ def test_cli_ready_port_file_log_and_sigterm(tmp_path):
         assert st == 200 and state["counts"] == {"vapi": 7, "twilio": 4}
         control(fake, "POST", "/__control/reset", {"reseed": True})
         assert control(fake, "GET", "/__control/state")[1]["counts"] == {"vapi": 7, "twilio": 4}
+        # The fake writes a log line after it has sent the reply: wait for the second one.
+        deadline = time.time() + 10
+        while len(log_file.read_text().splitlines()) < 2 and time.time() < deadline:
+            time.sleep(0.01)
         log = log_file.read_text()
         assert len(log.splitlines()) == 2
         assert "cli-secret-token-1234" in json.loads(log.splitlines()[0])["responseBody"]

@@ -61,7 +61,7 @@ final class AccessScheduler: Sendable {
   func enqueue(_ scheduling: Scheduling) -> Ticket? {
     let (key, exclusive): (String, Bool)
     switch scheduling {
-    case .concurrent: return nil
+    case .concurrent, .sequential: return nil
     case .reading(let k): (key, exclusive) = (k, false)
     case .writing(let k): (key, exclusive) = (k, true)
     }

@@ -1,23 +1,18 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Turning decoded messages into running requests, and their results into replies.
 extension Connection {
+  /// No request is expected to produce less than this (an error reply with its envelope).
+  static let minimumReplyEstimate = 512
+
   func handleMessage(_ message: IncomingMessage, sink: ReplySink) {
     switch message {
     case .invalid(let id, let reason):
       sink.reserve()
-      sink.send(OutgoingMessage.error(id: id, .invalidRequest(reason)))
+      sink.send(OutgoingMessage.error(id: id, .invalidRequest(reason)), id: id)
     case .response(let id):
-      log(.info, "Ignored a response from the client (id \(id.map(\.description) ?? "none"))")
+      log(.info, "Ignored a response from the client (id \(id.map { RPCError.bounded($0.description) } ?? "none"))")
     case .notification(let method, let params):
       handleNotification(method, params)
     case .request(let id, let method, let params):
@@ -40,32 +35,31 @@ extension Connection {
     case "initialized", "$/setTrace":
       break
     default:
-      log(.debug, "Ignored notification \(method.prefix(100))")
+      log(.debug, "Ignored notification \(RPCError.bounded(method))")
     }
   }
 
   func handleRequest(id: RequestID, method: String, params: JSONValue?, sink: ReplySink) {
     if state.withLock({ $0.shutdownRequested }) {
-      sink.send(OutgoingMessage.error(id: id, .invalidRequest("the server is shutting down")))
+      sink.send(OutgoingMessage.error(id: id, .invalidRequest("the server is shutting down")), id: id)
       return
     }
     guard let entry = router.entry(method) else {
-      sink.send(OutgoingMessage.error(id: id, .methodNotFound(method)))
-      return
-    }
-    if method == DiscoverMethod.name {
-      if case .object(let object)? = params, !object.isEmpty {
-        sink.send(OutgoingMessage.error(id: id, .invalidParams(field: "/\(object.keys[0])", reason: "unknown member")))
-      } else {
-        sink.send(OutgoingMessage.result(id: id, encodedResult: openRPCDocument))
-      }
+      sink.send(OutgoingMessage.error(id: id, .methodNotFound(method)), id: id)
       return
     }
     let call: PreparedCall
     do {
       call = try entry.prepare(params)
     } catch {
-      sink.send(OutgoingMessage.error(id: id, error))
+      sink.send(OutgoingMessage.error(id: id, error), id: id)
+      return
+    }
+
+    // Admission: wait (and so stop reading input) until the reply is expected to fit the budget.
+    let expected = state.withLock { $0.replyEstimates[method] } ?? initialReplyEstimate
+    guard transport.budget.admit(expecting: expected) else {
+      sink.send(OutgoingMessage.error(id: id, .serverCancelled), id: id)
       return
     }
 
@@ -78,33 +72,36 @@ extension Connection {
       } else {
         key = .id(id)
         if state.inFlight[key] != nil { return .duplicate }
-        if state.earlyCancels.removeValue(forKey: id) != nil { return .cancelledEarly }
+        if state.cancels.takeEarlyCancel(id) { return .cancelledEarly }
       }
       state.inFlight[key] = InFlight()
-      state.unanswered += 1
       return .admitted(key)
     }
     let key: InFlightKey
     switch admission {
     case .duplicate:
+      transport.budget.finish(reserved: expected)
+      // Answered with id null: a reply carrying the id would resolve the host's original request.
       sink.send(
         OutgoingMessage.error(
-          id: id, .invalidRequest("a request with this id is already in flight", data: ["id": id.json])))
+          id: .null, .invalidRequest("a request with this id is already in flight", data: ["id": id.json])), id: .null)
       return
     case .cancelledEarly:
-      sink.send(OutgoingMessage.error(id: id, .requestCancelled))
+      transport.budget.finish(reserved: expected)
+      sink.send(OutgoingMessage.error(id: id, .requestCancelled), id: id)
       return
     case .admitted(let k):
       key = k
     }
+    unanswered.increment()
 
-    log(.debug, "-> \(method) id \(id)")
-    slots.wait()  // released once the reply is queued
-    let progress = ProgressChannel(tokens: call.tokens) { [writer] in writer.send($0) }
+    log(.debug, "-> \(RPCError.bounded(method)) id \(id)")
+    let progress = ProgressChannel(tokens: call.tokens) { [transport] in transport.send($0) }
     let context = RequestContext(id: id, method: method, progress: progress)
     let ticket = scheduler.enqueue(call.scheduling)
-    let inline = method == InitializeMethod.name || method == ShutdownMethod.name
-    let done = inline ? DispatchSemaphore(value: 0) : nil
+    let sequential = call.scheduling == .sequential
+    let done = sequential ? DispatchSemaphore(value: 0) : nil
+    let gate = ReplyGate()
     let task = Task { [self] in
       let outcome: Result<[UInt8], any Error>
       await scheduler.wait(ticket)
@@ -114,10 +111,10 @@ extension Connection {
       } catch {
         outcome = .failure(error)
       }
-      complete(key: key, id: id, method: method, outcome: outcome, progress: progress, sink: sink)
+      complete(key: key, id: id, method: method, outcome: outcome, progress: progress, sink: sink, gate: gate)
       // Released after the reply is queued, so requests ordered on a key also answer in order.
       scheduler.release(ticket)
-      slots.signal()
+      transport.budget.finish(reserved: expected)
       done?.signal()
     }
     state.withLock { state in
@@ -125,29 +122,26 @@ extension Connection {
       state.inFlight[key]!.task = task
       if state.inFlight[key]!.cancelled { task.cancel() }
     }
-    // `initialize` and `shutdown` finish before the next message is read.
+    // A sequential request (`initialize`, `shutdown`) answers before the next message is read.
     done?.wait()
   }
 
   func complete(
     key: InFlightKey, id: RequestID, method: String, outcome: Result<[UInt8], any Error>,
-    progress: ProgressChannel, sink: ReplySink
+    progress: ProgressChannel, sink: ReplySink, gate: ReplyGate
   ) {
     let entry = state.withLock { state -> InFlight? in
       let entry = state.inFlight.removeValue(forKey: key)
-      if id != .null {
-        state.recentlyFinished.append(id)
-        if state.recentlyFinished.count > 64 { state.recentlyFinished.removeFirst(32) }
-      }
+      if id != .null { state.cancels.noteFinished(id) }
       return entry
     }
     let reply: [UInt8]
     switch outcome {
     case .success(let encoded):
-      log(.debug, "<- \(method) id \(id): result, \(encoded.count) bytes")
+      log(.debug, "<- \(RPCError.bounded(method)) id \(id): result, \(encoded.count) bytes")
       reply = OutgoingMessage.result(id: id, encodedResult: encoded)
     case .failure(let error):
-      log(.debug, "<- \(method) id \(id): \(type(of: error))")
+      log(.debug, "<- \(RPCError.bounded(method)) id \(id): \(type(of: error))")
       let handlerError = (error as? any RPCErrorConvertible)?.rpcError
       if entry?.serverCancelled == true {
         reply = OutgoingMessage.error(id: id, .serverCancelled)
@@ -159,12 +153,26 @@ extension Connection {
       } else if let error = error as? any RPCErrorConvertible {
         reply = OutgoingMessage.error(id: id, error.rpcError)
       } else {
-        log(.error, "Internal error in \(method): \(String(describing: type(of: error)))")
+        log(.error, "Internal error in \(RPCError.bounded(method)): \(String(describing: type(of: error)))")
         reply = OutgoingMessage.error(id: id, .internalError)
       }
     }
     progress.close()
-    sink.send(reply)
-    state.withLock { $0.unanswered -= 1 }
+    learnReplySize(reply.count, method: method)
+    if gate.claim() {
+      sink.send(reply, id: id)
+    } else {
+      log(.error, "A second reply to id \(id) was dropped")
+    }
+    unanswered.decrement()
+  }
+
+  /// Moves a method's reply estimate: up at once to a larger reply, down slowly towards smaller ones.
+  func learnReplySize(_ bytes: Int, method: String) {
+    state.withLock { state in
+      let target = max(Self.minimumReplyEstimate, bytes)
+      let current = state.replyEstimates[method] ?? initialReplyEstimate
+      state.replyEstimates[method] = target > current ? target : current - (current - target) / 16
+    }
   }
 }

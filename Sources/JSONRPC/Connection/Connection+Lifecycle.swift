@@ -1,27 +1,16 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// Cancellation, draining and the lifecycle state (`initialize`, `shutdown`).
+/// Cancellation and the lifecycle state (`initialize`, `shutdown`).
 extension Connection {
+  /// Cancels the request with `id`, or remembers the cancel if it has not arrived (O(1)).
   func cancel(_ id: RequestID) {
     let task = state.withLock { state -> Task<Void, Never>? in
       if state.inFlight[.id(id)] != nil {
         state.inFlight[.id(id)]!.cancelled = true
         return state.inFlight[.id(id)]!.task
       }
-      if !state.recentlyFinished.contains(id) {
-        let now = ContinuousClock.now
-        state.earlyCancels = state.earlyCancels.filter { now - $0.value < .seconds(60) }
-        if state.earlyCancels.count < 4096 { state.earlyCancels[id] = now }
-      }
+      state.cancels.noteCancel(id)
       return nil
     }
     task?.cancel()
@@ -42,17 +31,6 @@ extension Connection {
     for task in tasks { task.cancel() }
   }
 
-  /// Waits until every admitted request but `allowing` (the caller's own) has handed its reply to the writer.
-  @discardableResult
-  func waitForInFlight(timeout: Duration, allowing: Int = 0) -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while state.withLock({ $0.unanswered }) > allowing {
-      if ContinuousClock.now >= deadline { return false }
-      usleep(2_000)
-    }
-    return true
-  }
-
   func markInitialized() throws(RPCError) {
     try state.withLock { state throws(RPCError) in
       if state.initialized { throw RPCError.invalidRequest("already initialized") }
@@ -68,9 +46,10 @@ extension Connection {
 
   var initializeResult: JSONValue {
     var capabilities = configuration.capabilities
-    capabilities["jsonrpc"] = [
+    capabilities["transport"] = [
       "framings": ["lines", "contentLength"], "batches": "lines framing only", "cancelRequest": true,
       "progress": true, "maxFrameBytes": .int(configuration.maxFrameBytes),
+      "maxBatchItems": .int(configuration.maxBatchItems),
     ]
     return [
       "serverInfo": ["name": .string(configuration.serverName), "version": .string(configuration.serverVersion)],
@@ -96,13 +75,19 @@ final class LifecycleHandlers: Sendable {
     return connection.initializeResult
   }
 
+  /// Refuses later requests, cancels the running ones and waits (up to 5 s) until they have answered.
   func shutdown() async -> NullResult {
     guard let connection else { return NullResult() }
     connection.beginShutdown()
     connection.cancelAll(serverCancelled: true, except: nil)
     // Everything but this request itself must finish.
-    let _ = await Task.detached { connection.waitForInFlight(timeout: .seconds(5), allowing: 1) }.value
+    await connection.unanswered.waitAsync(atMost: 1, timeout: .seconds(5))
     return NullResult()
+  }
+
+  func discover() throws -> EncodedJSON {
+    guard let connection else { throw RPCError.internalError }
+    return EncodedJSON(bytes: connection.openRPCDocument)
   }
 }
 

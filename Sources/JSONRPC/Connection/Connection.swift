@@ -1,20 +1,15 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// A JSON-RPC 2.0 server connection over a pair of file descriptors.
+/// A JSON-RPC 2.0 server session over a `Transport`.
 ///
-/// One thread reads and frames input and dispatches each request to its own task; one thread
-/// writes replies in completion order (they may be out of request order: clients match by id).
-/// The connection owns the lifecycle (`initialize`, `shutdown`, `exit`, `$/cancelRequest`,
-/// `rpc.discover`) and knows nothing about what the methods do.
+/// The transport reads and frames input on its own thread and hands each frame here; the
+/// session decodes it, admits the request against the output budget (waiting, and so stopping
+/// input, while the host is not reading), runs it in its own task and hands the reply to the
+/// transport's single writer, in completion order (clients match replies by id). The session owns
+/// the in-flight table, cancellation, batches and the lifecycle (`initialize`, `shutdown`,
+/// `exit`, `rpc.discover` are ordinary registered methods), and knows nothing about what the
+/// other methods do.
 public final class Connection: Sendable {
   /// Static facts and tunables.
   public struct Configuration: Sendable {
@@ -29,9 +24,16 @@ public final class Connection: Sendable {
     public var maxFrameBytes: Int
     /// How long in-flight requests may run after end of input or a stop signal before they are cancelled.
     public var drainTimeout: Duration
-    /// At most this many requests run at once; beyond it the reader waits (back-pressure on the
-    /// host's writes) so a flood of pipelined requests cannot grow memory without bound.
+    /// At most this many requests run at once; beyond it the reader waits.
     public var maxConcurrentRequests: Int
+    /// Output held for the host (queued replies, batch replies being collected, and what running
+    /// requests are expected to produce); when it is full no more input is read.
+    public var outputBudgetBytes: Int
+    /// A batch with more items is refused whole with one -32600.
+    public var maxBatchItems: Int
+    /// A batch's replies are collected up to this many bytes; items past it are answered with a
+    /// short -32600 instead of their result.
+    public var batchReplyLimitBytes: Int
     public var log: EngineLog
     /// Called with `initialize.processId` so the host process can be watched.
     public var onClientProcessID: @Sendable (Int32) -> Void
@@ -39,7 +41,8 @@ public final class Connection: Sendable {
     public init(
       serverName: String, serverVersion: String, protocolVersion: String = "1.0", capabilities: JSONObject = [:],
       documentTitle: String? = nil, documentDescription: String? = nil, maxFrameBytes: Int = 16 << 20,
-      drainTimeout: Duration = .seconds(10), maxConcurrentRequests: Int = 4096, log: EngineLog = .silent,
+      drainTimeout: Duration = .seconds(10), maxConcurrentRequests: Int = 4096, outputBudgetBytes: Int = 8 << 20,
+      maxBatchItems: Int = 10_000, batchReplyLimitBytes: Int = 4 << 20, log: EngineLog = .silent,
       onClientProcessID: @escaping @Sendable (Int32) -> Void = { _ in }
     ) {
       self.serverName = serverName
@@ -51,6 +54,9 @@ public final class Connection: Sendable {
       self.maxFrameBytes = maxFrameBytes
       self.drainTimeout = drainTimeout
       self.maxConcurrentRequests = maxConcurrentRequests
+      self.outputBudgetBytes = outputBudgetBytes
+      self.maxBatchItems = maxBatchItems
+      self.batchReplyLimitBytes = batchReplyLimitBytes
       self.log = log
       self.onClientProcessID = onClientProcessID
     }
@@ -87,49 +93,60 @@ public final class Connection: Sendable {
 
   struct State {
     var inFlight: [InFlightKey: InFlight] = [:]
-    /// Admitted requests whose reply has not been handed to the writer yet.
-    var unanswered = 0
     var anonymousSerial: UInt64 = 0
-    /// Cancels for ids not (yet) seen, with when they arrived.
-    var earlyCancels: [RequestID: ContinuousClock.Instant] = [:]
-    /// Ids answered recently, so a late cancel is not mistaken for an early one.
-    var recentlyFinished: [RequestID] = []
+    var cancels = CancelLedger()
     var framing: Framing?
     var initialized = false
     var shutdownRequested = false
     var endReason: EndReason?
+    /// Bytes a reply to each method is expected to take (learnt from its replies; see `learnReplySize`).
+    var replyEstimates: [String: Int] = [:]
   }
 
-  private let input: Int32
-  let writer: OutputWriter
+  let transport: any Transport
   let configuration: Configuration
   let router: Router
   let scheduler = AccessScheduler()
-  let state = Mutex(State())
+  let state: Mutex<State>
+  /// Admitted requests whose reply has not been handed to the writer yet.
+  let unanswered = RequestCounter()
   private let ended = DispatchSemaphore(value: 0)
-  /// One slot per running request (see `Configuration.maxConcurrentRequests`).
-  let slots: DispatchSemaphore
   /// The encoded OpenRPC document, built on the first `rpc.discover`.
   private let discoverCache = Mutex<[UInt8]?>(nil)
   let log: EngineLog
+  /// What a method's first requests reserve, before any of its replies was seen.
+  let initialReplyEstimate: Int
 
-  /// Creates a connection reading `input` and writing `output`, dispatching on `router`.
-  public init(input: Int32, output: Int32, router: Router, configuration: Configuration) {
-    self.input = input
+  /// Creates a session on `transport`, dispatching on `router`. The transport's budget is the
+  /// output budget (see `Configuration.outputBudgetBytes`).
+  public init(transport: any Transport, router: Router, configuration: Configuration) {
+    self.transport = transport
     self.configuration = configuration
-    self.slots = DispatchSemaphore(value: max(1, configuration.maxConcurrentRequests))
     self.log = configuration.log
+    self.state = Mutex(State())
+    self.initialReplyEstimate = max(Self.minimumReplyEstimate, transport.budget.limitBytes / 64)
     let lifecycle = LifecycleHandlers()
     var router = router
     router.register(InitializeMethod.self, strictParams: false) { params, _ in try lifecycle.initialize(params) }
     router.register(ShutdownMethod.self) { _, _ in await lifecycle.shutdown() }
-    router.register(DiscoverMethod.self) { _, _ in .null }  // answered from the cached document
+    router.register(DiscoverMethod.self) { _, _ in try lifecycle.discover() }
     for notification in ClientNotifications.all { router.documentNotification(notification) }
     self.router = router
-    let endBox = WeakConnection()
-    self.writer = OutputWriter(fd: output) { endBox.connection?.stop(.outputClosed) }
-    endBox.connection = self
     lifecycle.connection = self
+  }
+
+  /// Creates a session over a pair of file descriptors (a `StdioTransport`).
+  public convenience init(input: Int32, output: Int32, router: Router, configuration: Configuration) {
+    let budget = OutputBudget(
+      limitBytes: configuration.outputBudgetBytes, maxRequests: configuration.maxConcurrentRequests)
+    self.init(
+      transport: StdioTransport(input: input, output: output, maxFrameBytes: configuration.maxFrameBytes, budget: budget),
+      router: router, configuration: configuration)
+  }
+
+  /// A configuration's matching budget, for building a transport by hand.
+  public static func budget(for configuration: Configuration) -> OutputBudget {
+    OutputBudget(limitBytes: configuration.outputBudgetBytes, maxRequests: configuration.maxConcurrentRequests)
   }
 
   /// The OpenRPC document as JSON (what `rpc.discover` returns).
@@ -148,26 +165,28 @@ public final class Connection: Sendable {
   /// Serves until the input ends, `exit` arrives or `stop` is called; then lets in-flight requests
   /// finish (up to `drainTimeout`), writes every pending reply and returns why it ended.
   public func run() -> EndReason {
-    writer.start()
-    let reader = Thread { [self] in readLoop() }
-    reader.name = "switchboard.reader"
-    reader.start()
+    transport.start(
+      receive: { [self] in handle($0) }, inputEnded: { [self] in stop(.endOfInput) },
+      outputFailed: { [self] in stop(.outputClosed) })
     ended.wait()
+    transport.stopReading()
     let reason = state.withLock { $0.endReason! }
     if reason == .outputClosed {
       cancelAll(serverCancelled: true)
+      transport.budget.close()
       return reason
     }
     if case .exit = reason {
       cancelAll(serverCancelled: true)
-      waitForInFlight(timeout: .seconds(2))
-    } else if !waitForInFlight(timeout: configuration.drainTimeout) {
+      unanswered.wait(atMost: 0, timeout: .seconds(2))
+    } else if !unanswered.wait(atMost: 0, timeout: configuration.drainTimeout) {
       log(.warning, "Cancelling requests still running after the drain timeout")
       cancelAll(serverCancelled: true)
-      waitForInFlight(timeout: .seconds(2))
+      unanswered.wait(atMost: 0, timeout: .seconds(2))
     }
-    writer.flush(until: Date().addingTimeInterval(5))
-    writer.close()
+    transport.budget.close()
+    transport.flush(timeout: .seconds(5))
+    transport.close()
     return reason
   }
 
@@ -178,73 +197,76 @@ public final class Connection: Sendable {
       state.endReason = reason
       return true
     }
-    if first { ended.signal() }
-  }
-
-  // MARK: Reading
-
-  private func readLoop() {
-    var frames = FrameReader(maxFrameBytes: configuration.maxFrameBytes)
-    let capacity = 64 << 10
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-    defer { buffer.deallocate() }
-    while state.withLock({ $0.endReason == nil }) {
-      writer.waitForCapacity()
-      let count = read(input, buffer.baseAddress, capacity)
-      if count < 0 {
-        if errno == EINTR { continue }
-        log(.error, "Reading input failed (errno \(errno)); treating it as end of input")
-        break
-      }
-      if count == 0 { break }
-      frames.push(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { handle($0) }
+    if first {
+      transport.stopReading()
+      ended.signal()
     }
-    frames.finish { handle($0) }
-    stop(.endOfInput)
   }
 
-  private func handle(_ event: FrameReader.Event) {
+  // MARK: Frames
+
+  func handle(_ event: FrameReader.Event) {
     switch event {
     case .framing(let framing):
       state.withLock { $0.framing = framing }
-      writer.setFraming(framing)
+      transport.setFraming(framing)
       log(.debug, "Framing: \(framing == .lines ? "newline-delimited" : "Content-Length")")
     case .frame(let bytes):
       handleFrame(bytes)
     case .oversized(let limit):
       log(.warning, "Skipped a frame over the \(limit)-byte limit")
-      writer.send(
+      transport.send(
         OutgoingMessage.error(
           id: .null, .invalidRequest("frame exceeds the size limit", data: ["limitBytes": .int(limit)])))
     case .badHeader(let reason):
       log(.warning, "Bad Content-Length header block: \(reason)")
-      writer.send(OutgoingMessage.error(id: .null, .invalidRequest(reason)))
+      transport.send(OutgoingMessage.error(id: .null, .invalidRequest(reason)))
     }
   }
 
   func handleFrame(_ bytes: [UInt8]) {
+    // Refuse an oversized batch before parsing it (a 16 MiB line can hold 300,000 items).
+    if let count = BatchScan.itemCount(bytes, limit: configuration.maxBatchItems), count > configuration.maxBatchItems,
+      state.withLock({ $0.framing }) != .contentLength
+    {
+      refuseOversizedBatch()
+      return
+    }
     let value: JSONValue
     do {
       value = try JSONParser.parse(bytes)
     } catch {
       log(.info, "Unparseable frame: \(error.reason) at byte \(error.offset)")
-      writer.send(OutgoingMessage.error(id: .null, .parseError(reason: error.reason)))
+      transport.send(OutgoingMessage.error(id: .null, .parseError(reason: error.reason)))
       return
     }
     guard case .array(let items) = value else {
-      handleMessage(IncomingMessage(value), sink: .direct(writer))
+      handleMessage(IncomingMessage(value), sink: .direct(transport))
       return
     }
     guard state.withLock({ $0.framing }) != .contentLength else {
-      writer.send(OutgoingMessage.error(id: .null, .invalidRequest("batches are not supported with Content-Length framing")))
+      transport.send(
+        OutgoingMessage.error(id: .null, .invalidRequest("batches are not supported with Content-Length framing")))
       return
     }
     guard !items.isEmpty else {
-      writer.send(OutgoingMessage.error(id: .null, .invalidRequest("empty batch")))
+      transport.send(OutgoingMessage.error(id: .null, .invalidRequest("empty batch")))
       return
     }
-    let batch = BatchCollector(writer: writer)
+    guard items.count <= configuration.maxBatchItems else {
+      refuseOversizedBatch()
+      return
+    }
+    // Held replies count in the budget: kept under half of it, so the batch's own items can still be admitted.
+    let limit = min(configuration.batchReplyLimitBytes, transport.budget.limitBytes / 2)
+    let batch = BatchCollector(transport: transport, limitBytes: limit)
     for item in items { handleMessage(IncomingMessage(item), sink: .batch(batch)) }
     batch.seal()
+  }
+
+  private func refuseOversizedBatch() {
+    transport.send(
+      OutgoingMessage.error(
+        id: .null, .invalidRequest("batch has too many items", data: ["limitItems": .int(configuration.maxBatchItems)])))
   }
 }

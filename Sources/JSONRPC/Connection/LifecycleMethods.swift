@@ -32,7 +32,7 @@ public enum InitializeMethod: RPCMethod {
   public static let errors = [
     ErrorDescriptor(code: RPCError.invalidRequestCode, message: "Invalid request: already initialized.")
   ]
-  public static func scheduling(for params: Params) -> Scheduling { .concurrent }
+  public static func scheduling(for params: Params) -> Scheduling { .sequential }
 }
 
 /// `shutdown`: stop work, then wait for `exit`.
@@ -45,12 +45,13 @@ public enum ShutdownMethod: RPCMethod {
   public static let params: [ContentDescriptor] = []
   public static let result = ContentDescriptor("null", .null, required: true)
   public static let examples = [MethodExample("shutdown", result: .null)]
+  public static func scheduling(for params: Params) -> Scheduling { .sequential }
 }
 
 /// `rpc.discover`: the OpenRPC document.
 public enum DiscoverMethod: RPCMethod {
   public typealias Params = NoParams
-  public typealias Result = JSONValue
+  public typealias Result = EncodedJSON
   public static let name = "rpc.discover"
   public static let summary = "Returns the OpenRPC 1.3 document describing every method, generated from the router's definitions."
   public static let params: [ContentDescriptor] = []
@@ -72,7 +73,7 @@ enum ClientNotifications {
     MethodDescriptor(
       name: "$/cancelRequest",
       summary:
-        "Notification: cancel the request with this id; it ends with -32800. A cancel that arrives before its request is remembered.",
+        "Notification: cancel the request with this id; it ends with -32800. A cancel that arrives before its request is remembered (the latest 4096, for 60 s).",
       params: [ContentDescriptor("id", .oneOf([.string(), .integer(), .number()]), required: true)], result: nil,
       extensions: ["x-notification": true]),
   ]

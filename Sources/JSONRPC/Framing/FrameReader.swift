@@ -7,6 +7,12 @@ import Foundation
 /// header name) selects `.contentLength`, anything else `.lines`. A frame larger than
 /// `maxFrameBytes` is discarded up to its end while memory stays bounded, and reported as
 /// `.oversized` so the caller can answer -32600 and carry on with the next frame.
+///
+/// Content-Length mode recovers from a broken stream: a header block that cannot be understood, or
+/// a length over the cap, is reported once and the reader resynchronises at the next
+/// `Content-Length:` header (whatever lies between is dropped unread, so an impossible length such
+/// as 2^62 cannot swallow later input). A bare JSON line (`{…}` or `[…]` and a newline) where a
+/// header block was expected is delivered as a frame.
 public struct FrameReader {
   /// What the reader found in the input.
   public enum Event: Equatable, Sendable {
@@ -26,11 +32,12 @@ public struct FrameReader {
   private var start = 0
   /// Offset from `start` already scanned for a delimiter (so a long partial line is not rescanned).
   private var scanned = 0
-  /// Lines mode: skipping the rest of an oversized line. Content-Length mode: body bytes still to skip.
+  /// Lines mode: skipping the rest of an oversized line.
   private var discardingLine = false
-  private var bodyBytesToSkip = 0
   /// Content-Length mode: the length of the body being waited for.
   private var pendingBodyLength: Int?
+  /// Content-Length mode: dropping bytes until the next `Content-Length:` header.
+  private var resyncing = false
   private var sawStreamStart = false
 
   public init(maxFrameBytes: Int = 16 << 20, framing: Framing? = nil) {
@@ -56,14 +63,6 @@ public struct FrameReader {
   public mutating func push(_ bytes: UnsafeRawBufferPointer, emit: (Event) -> Void) {
     guard !bytes.isEmpty else { return }
     var input = bytes[...]
-    // Content-Length mode: skip the body of an oversized frame without buffering it.
-    if bodyBytesToSkip > 0 {
-      let skip = min(bodyBytesToSkip, input.count)
-      bodyBytesToSkip -= skip
-      input = input.dropFirst(skip)
-      if bodyBytesToSkip == 0 { emit(.oversized(limit: maxFrameBytes)) }
-      if input.isEmpty { return }
-    }
     // Lines mode: drop an oversized line's bytes as they arrive.
     if discardingLine {
       guard let newline = input.firstIndex(of: 0x0A) else { return }
@@ -180,6 +179,9 @@ public struct FrameReader {
 
   private mutating func drainContentLength(emit: (Event) -> Void) {
     while true {
+      if resyncing {
+        guard resynchronise() else { return }
+      }
       if let length = pendingBodyLength {
         guard buffer.count - start >= length else { return }
         let body = Array(buffer[start..<(start + length)])
@@ -188,26 +190,55 @@ public struct FrameReader {
         emit(.frame(body))
         continue
       }
+      // Skip blank lines between frames; a bare JSON line is served as a frame.
+      while start < buffer.count, buffer[start] == 0x0A || buffer[start] == 0x0D || buffer[start] == 0x20 || buffer[start] == 0x09 {
+        start += 1
+        scanned = 0
+      }
+      guard start < buffer.count else { return }
+      if buffer[start] == UInt8(ascii: "{") || buffer[start] == UInt8(ascii: "[") {
+        guard let newline = buffer[(start + scanned)...].firstIndex(of: 0x0A) else {
+          scanned = buffer.count - start
+          if buffer.count - start > maxFrameBytes {
+            emit(.oversized(limit: maxFrameBytes))
+            resyncing = true
+          }
+          return
+        }
+        var end = newline
+        if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+        let line = Array(buffer[start..<end])
+        start = newline + 1
+        scanned = 0
+        emit(.frame(line))
+        continue
+      }
       // Look for the end of the header block: an empty line (CRLF CRLF, or LF LF).
       guard let (headerEnd, bodyStart) = findHeaderEnd() else {
-        if buffer.count - start > 64 << 10 {
+        if buffer.count - start > Self.maxHeaderBytes {
           emit(.badHeader(reason: "header block too long"))
-          resynchronise()
+          start += 1
+          resyncing = true
+          continue
         }
         return
       }
       let header = Array(buffer[start..<headerEnd])
-      start = bodyStart
-      scanned = 0
       switch parseHeaders(header) {
       case .failure(let reason):
         emit(.badHeader(reason: reason))
+        start += 1  // resynchronise after this block's first byte (its own header, if any, is broken)
+        scanned = 0
+        resyncing = true
       case .success(let length) where length > maxFrameBytes:
-        let available = min(length, buffer.count - start)
-        start += available
-        bodyBytesToSkip = length - available
-        if bodyBytesToSkip == 0 { emit(.oversized(limit: maxFrameBytes)) } else { return }
+        // Refused at once, without waiting for (or trusting) the body.
+        emit(.oversized(limit: maxFrameBytes))
+        start = bodyStart
+        scanned = 0
+        resyncing = true
       case .success(let length):
+        start = bodyStart
+        scanned = 0
         pendingBodyLength = length
       }
     }
@@ -226,10 +257,33 @@ public struct FrameReader {
     return nil
   }
 
-  /// After a broken header block: skip to the next line that starts a header block.
-  private mutating func resynchronise() {
-    start = buffer.count
+  /// Longest header block accepted.
+  static let maxHeaderBytes = 8 << 10
+  private static let headerName = Array("content-length:".utf8)
+
+  private static func lowercased(_ byte: UInt8) -> UInt8 {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+  }
+
+  /// Drops bytes up to the next `Content-Length:` header (any case). Returns false while none is
+  /// buffered yet (keeping only a tail that could be the start of one).
+  private mutating func resynchronise() -> Bool {
+    let name = Self.headerName
+    var i = start
+    while i + name.count <= buffer.count {
+      var k = 0
+      while k < name.count, Self.lowercased(buffer[i + k]) == name[k] { k += 1 }
+      if k == name.count {
+        start = i
+        scanned = 0
+        resyncing = false
+        return true
+      }
+      i += 1
+    }
+    start = max(start, buffer.count - (name.count - 1))
     scanned = 0
+    return false
   }
 
   private enum HeaderResult { case success(Int), failure(String) }

@@ -38,7 +38,9 @@ public enum IncomingMessage: Sendable, Equatable {
       self = .invalid(id: id ?? .null, reason: "method must be a string")
       return
     }
-    let params = object["params"]
+    // `"params": null` means the same as no params (pygls and other LSP clients send it).
+    var params = object["params"]
+    if params == .null { params = nil }
     switch params {
     case nil, .object?, .array?: break
     default:

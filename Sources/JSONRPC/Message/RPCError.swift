@@ -44,14 +44,26 @@ extension RPCError {
   }
 
   public static func methodNotFound(_ method: String) -> RPCError {
-    RPCError(code: methodNotFoundCode, message: "Method not found.", data: ["method": .string(String(method.prefix(200)))])
+    RPCError(code: methodNotFoundCode, message: "Method not found.", data: ["method": .string(bounded(method))])
   }
 
-  /// -32602 naming the offending param by JSON Pointer; the value itself is never echoed.
+  /// -32602 naming the offending param by JSON Pointer; the value itself is never echoed, and a
+  /// pointer longer than `maxEchoedCharacters` is cut short (it names a member the host sent).
   public static func invalidParams(field: String, reason: String) -> RPCError {
-    RPCError(
+    let field = bounded(field)
+    let reason = reason.utf8.count > 4 * maxEchoedCharacters ? String(reason.prefix(4 * maxEchoedCharacters)) + "…" : reason
+    return RPCError(
       code: invalidParamsCode, message: "Invalid params: \(field.isEmpty ? "params" : field) \(reason).",
       data: ["field": .string(field), "reason": .string(reason)])
+  }
+
+  /// At most this many characters of anything the host sent (a method name, a param name) are echoed.
+  public static let maxEchoedCharacters = 128
+
+  /// `text`, cut to `maxEchoedCharacters` (with a trailing `…` when cut).
+  public static func bounded(_ text: String) -> String {
+    guard text.utf8.count > maxEchoedCharacters else { return text }
+    return String(text.prefix(maxEchoedCharacters)) + "…"
   }
 
   public static let internalError = RPCError(code: internalErrorCode, message: "Internal error.")

@@ -75,4 +75,6 @@ public enum Scheduling: Sendable, Equatable {
   case reading(String)
   /// Runs alone on `key`, after everything on `key` that arrived before it.
   case writing(String)
+  /// Runs at once, and the next message is read only after its reply (`initialize`, `shutdown`).
+  case sequential
 }

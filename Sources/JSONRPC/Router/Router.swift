@@ -27,20 +27,21 @@ public struct Router: Sendable {
     precondition(entries[M.name] == nil, "method \(M.name) registered twice")
     let decoder = JSONValueDecoder(
       rejectUnknownKeys: strictParams,
-      allowedTopLevelKeys: M.reportsProgress ? ["workDoneToken", "partialResultToken"] : [])
+      allowedTopLevelKeys: M.reportsProgress ? ["workDoneToken", "partialResultToken"] : ["workDoneToken"])
     let entry = Entry(
       descriptor: { M.descriptor }, rejectsUnknownParams: strictParams, reportsProgress: M.reportsProgress
     ) { raw throws(RPCError) in
       let value: JSONValue
       switch raw {
-      case nil: value = .object([:])
-      case .array(let items) where items.isEmpty: value = .object([:])
+      case nil, .null?: value = .object([:])  // `params: null` is the same as no params
       case .array: throw RPCError.invalidParams(field: "", reason: "must be an object (params are by-name)")
       case let raw?: value = raw
       }
       var tokens = ProgressTokens()
-      if M.reportsProgress, case .object(let object) = value {
+      if case .object(let object) = value {
         tokens = try ProgressTokens(object)
+        // LSP allows `workDoneToken` on any request: a method without progress accepts and ignores it.
+        if !M.reportsProgress { tokens = ProgressTokens() }
       }
       let params: M.Params
       do throws(ParamsError) {
@@ -50,6 +51,7 @@ public struct Router: Sendable {
       }
       return PreparedCall(scheduling: M.scheduling(for: params), tokens: tokens) { context in
         let result = try await handler(params, context)
+        if let raw = result as? EncodedJSON { return raw.bytes }
         if let raw = result as? JSONValue { return JSONWriter.encode(raw) }
         return JSONWriter.encode(try JSONValueEncoder().encode(result))
       }
@@ -148,5 +150,15 @@ extension Router {
     let bytes = try await prepared.run(context)
     context.progress.close()
     return try JSONParser.parse(bytes)
+  }
+}
+
+/// A result that is already encoded JSON (written as is by the router).
+public struct EncodedJSON: Encodable, Sendable {
+  public let bytes: [UInt8]
+  public init(bytes: [UInt8]) { self.bytes = bytes }
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(try JSONParser.parse(bytes))
   }
 }
