@@ -6,7 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "switchboard", targets: ["switchboard-cli"]),
-    .library(name: "JSONRPC", targets: ["JSONRPC"]),
+    .library(name: "JSONRPC", targets: ["JSON", "JSONRPC"]),
   ],
   dependencies: [
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -16,11 +16,13 @@ let package = Package(
     .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
   ],
   targets: [
-    // The JSON-RPC 2.0 engine: JSON, framing, connection, router, OpenRPC. Foundation only.
-    .target(name: "JSONRPC"),
-    // HTTP to Vapi and Twilio over URLSession: retry policy, error mapping, wire models
-    // (read with JSONRPC's selective JSONReader).
-    .target(name: "Telephony", dependencies: ["JSONRPC"]),
+    // JSON: value, parser, writer, the selective reader, the Codable bridges. Foundation only.
+    .target(name: "JSON"),
+    // The JSON-RPC 2.0 engine: messages, framing, transports, the session, the router, OpenRPC.
+    .target(name: "JSONRPC", dependencies: ["JSON"]),
+    // HTTP to Vapi and Twilio: retry policy, the write-outcome rule, error mapping, wire models
+    // (read with JSON's selective reader). Knows nothing of JSON-RPC.
+    .target(name: "Telephony", dependencies: ["JSON"]),
     // The credential store: GRDB, migrations, AES-GCM sealing, profiles, ledger, idempotency.
     .target(
       name: "Vault",
@@ -33,15 +35,18 @@ let package = Package(
     .target(
       name: "Switchboard",
       dependencies: [
-        "JSONRPC", "Telephony", "Vault",
+        "JSON", "JSONRPC", "Telephony", "Vault",
         .product(name: "Logging", package: "swift-log"),
-      ]
+      ],
+      // The `test/*` methods the end-to-end suites use exist in debug builds only: a release build
+      // has no code for them, whatever its environment says.
+      swiftSettings: [.define("SWITCHBOARD_TEST_HOOKS", .when(configuration: .debug))]
     ),
     // The MCP face (`switchboard mcp`): the service's methods as MCP tools, over the official Swift SDK.
     .target(
       name: "SwitchboardMCP",
       dependencies: [
-        "Switchboard", "JSONRPC",
+        "Switchboard", "JSON", "JSONRPC",
         .product(name: "MCP", package: "swift-sdk"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -51,15 +56,16 @@ let package = Package(
     .executableTarget(
       name: "switchboard-cli",
       dependencies: [
-        "Switchboard", "JSONRPC", "Vault", "SwitchboardMCP",
+        "Switchboard", "JSON", "JSONRPC", "Vault", "SwitchboardMCP",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
-    .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
-    .testTarget(name: "TelephonyTests", dependencies: ["Telephony"]),
+    .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+    .testTarget(name: "JSONRPCTests", dependencies: ["JSON", "JSONRPC"]),
+    .testTarget(name: "TelephonyTests", dependencies: ["JSON", "Telephony"]),
     .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
-    .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSONRPC"]),
-    .testTarget(name: "SwitchboardMCPTests", dependencies: ["SwitchboardMCP", "JSONRPC"]),
+    .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSON", "JSONRPC"]),
+    .testTarget(name: "SwitchboardMCPTests", dependencies: ["SwitchboardMCP", "JSON", "JSONRPC"]),
   ]
 )

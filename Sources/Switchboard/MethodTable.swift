@@ -26,11 +26,13 @@ public enum MethodTable {
     router.add(DeleteNumber.self, service: service)
     router.add(DeleteNumbers.self, service: service)
     router.add(GetUsage.self, service: service)
+    #if SWITCHBOARD_TEST_HOOKS
     if service.testHooksEnabled {
       router.add(TestSleep.self, service: service)
       router.add(TestEcho.self, service: service)
       router.add(TestFail.self, service: service)
     }
+    #endif
     return router
   }
 }

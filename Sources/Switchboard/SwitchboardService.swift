@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import JSONRPC
 import Logging
 import Synchronization
@@ -55,6 +56,7 @@ public final class SwitchboardService: Sendable {
   }
 
   /// Whether the test-only methods (`test/*`) are served (`SWITCHBOARD_TEST_HOOKS=1`).
+  /// Only debug builds have the code (`#if SWITCHBOARD_TEST_HOOKS`); they serve it on request.
   var testHooksEnabled: Bool { environment["SWITCHBOARD_TEST_HOOKS"] == "1" }
 
   /// The credential store, opened on first use.

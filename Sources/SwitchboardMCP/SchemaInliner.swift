@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// Makes a schema self-contained: every `#/components/schemas/<name>` reference is replaced by the

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import JSONRPC
 
 /// The short text block a person can read beside each tool's `structuredContent`.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// A field of an update: left as is, cleared (`null`), or set.
 public enum FieldUpdate<Value: Sendable & Equatable>: Sendable, Equatable {
@@ -21,24 +22,20 @@ public enum VapiCreateBody: Sendable, Equatable {
   /// "fallbackDestination"?:{"type":"number","number":…}}`.
   case vapi(areaCode: String, name: String?, fallbackNumber: String?)
 
-  /// The JSON bytes.
+  /// The JSON bytes (keys in this order, nothing else).
   public func encoded() -> Data {
-    var w = JSONObjectWriter()
+    var body: JSONObject
     switch self {
     case .twilio(let number, let sid, let token, let name):
-      w.add("provider", .string("twilio"))
-      w.add("number", .string(number))
-      w.add("twilioAccountSid", .string(sid))
-      w.add("twilioAuthToken", .string(token))
-      if let name { w.add("name", .string(name)) }
-      w.add("smsEnabled", .bool(false))
+      body = ["provider": "twilio", "number": .string(number), "twilioAccountSid": .string(sid), "twilioAuthToken": .string(token)]
+      if let name { body["name"] = .string(name) }
+      body["smsEnabled"] = false
     case .vapi(let areaCode, let name, let fallbackNumber):
-      w.add("provider", .string("vapi"))
-      w.add("numberDesiredAreaCode", .string(areaCode))
-      if let name { w.add("name", .string(name)) }
-      if let fallbackNumber { w.add("fallbackDestination", .object(numberDestination(fallbackNumber))) }
+      body = ["provider": "vapi", "numberDesiredAreaCode": .string(areaCode)]
+      if let name { body["name"] = .string(name) }
+      if let fallbackNumber { body["fallbackDestination"] = numberDestination(fallbackNumber) }
     }
-    return w.data
+    return Data(JSONWriter.encode(.object(body)))
   }
 }
 
@@ -64,31 +61,38 @@ public struct VapiUpdateBody: Sendable, Equatable {
   /// True when nothing would be sent.
   public var isEmpty: Bool { name == .absent && fallbackNumber == .absent && assistantId == .absent }
 
-  /// The JSON bytes.
+  /// The JSON bytes: only the fields that are not `.absent`.
   public func encoded() -> Data {
-    var w = JSONObjectWriter()
-    switch name {
-    case .absent: break
-    case .null: w.add("name", .null)
-    case .value(let v): w.add("name", .string(v))
-    }
-    switch fallbackNumber {
-    case .absent: break
-    case .null: w.add("fallbackDestination", .null)
-    case .value(let v): w.add("fallbackDestination", .object(numberDestination(v)))
-    }
-    switch assistantId {
-    case .absent: break
-    case .null: w.add("assistantId", .null)
-    case .value(let v): w.add("assistantId", .string(v))
-    }
-    return w.data
+    var body: JSONObject = [:]
+    body.set("name", name.map { .string($0) })
+    body.set("fallbackDestination", fallbackNumber.map(numberDestination))
+    body.set("assistantId", assistantId.map { .string($0) })
+    return Data(JSONWriter.encode(.object(body)))
   }
 }
 
-private func numberDestination(_ number: String) -> JSONObjectWriter {
-  var d = JSONObjectWriter()
-  d.add("type", .string("number"))
-  d.add("number", .string(number))
-  return d
+extension FieldUpdate {
+  /// The update with its value turned into JSON.
+  func map(_ transform: (Value) -> JSONValue) -> FieldUpdate<JSONValue> {
+    switch self {
+    case .absent: .absent
+    case .null: .null
+    case .value(let v): .value(transform(v))
+    }
+  }
+}
+
+extension JSONObject {
+  /// Adds `key` unless the update is `.absent` (`.null` is written as JSON `null`).
+  fileprivate mutating func set(_ key: String, _ update: FieldUpdate<JSONValue>) {
+    switch update {
+    case .absent: break
+    case .null: self[key] = .null
+    case .value(let v): self[key] = v
+    }
+  }
+}
+
+private func numberDestination(_ number: String) -> JSONValue {
+  ["type": "number", "number": .string(number)]
 }

@@ -1,5 +1,5 @@
 import Foundation
-import JSONRPC
+import JSON
 
 extension JSONReader {
   /// A string, or nil for anything else (which is skipped).

@@ -1,5 +1,5 @@
 import Foundation
-import JSONRPC
+import JSON
 
 /// A wire model read straight from response bytes with `JSONReader`: only the members it keeps are
 /// decoded, the rest (a Twilio number has some 30, secrets among them) are skipped unbuilt.

@@ -23,9 +23,6 @@ public struct ProfileSummary: Sendable, Equatable, Codable {
 }
 
 extension Vault {
-  /// Name of the profile used when a request names none.
-  public static let defaultProfile = "default"
-
   /// True if `name` is 1–64 characters of `[A-Za-z0-9._-]`. The vault stores
   /// any name; callers validate with this before calling it.
   public static func isValidProfileName(_ name: String) -> Bool {

@@ -141,7 +141,7 @@ public final class Vault: Sendable {
   public func close() throws {
     // Fold the WAL back into the database first: GRDB closes the writer before the readers, and a
     // read-only connection closing last cannot checkpoint, which would leave every change in -wal.
-    try VaultError.wrapping("checkpoint the database") {
+    _ = try VaultError.wrapping("checkpoint the database") {
       try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
     }
     try VaultError.wrapping("close the database") { try pool.close() }

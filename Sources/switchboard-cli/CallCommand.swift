@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import JSONRPC
 
 /// `switchboard call METHOD [PARAMS_JSON | -]`: one JSON-RPC request, in-process, for scripts.

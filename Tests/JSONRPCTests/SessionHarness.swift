@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import XCTest
 
+import JSON
 @testable import JSONRPC
 
 /// Test methods the session tests dispatch on.

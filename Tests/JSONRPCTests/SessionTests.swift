@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 
+import JSON
 @testable import JSONRPC
 
 /// The session over an `InMemoryTransport`: framing splits, cancellation, ids, batches,

@@ -1,3 +1,4 @@
+import JSON
 /// `initialize`: optional LSP-style handshake.
 public enum InitializeMethod: RPCMethod {
   public struct Params: Decodable, Sendable {

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import Synchronization
 
@@ -21,8 +22,6 @@ public struct RequestContext: Sendable {
     RequestContext(id: id, method: method, progress: ProgressChannel(tokens: ProgressTokens(), send: { _ in }))
   }
 
-  /// Whether the client asked for work-done progress.
-  public var wantsProgress: Bool { progress.tokens.workDone != nil }
   /// Whether the client asked for partial results.
   public var wantsPartialResults: Bool { progress.tokens.partialResult != nil }
 

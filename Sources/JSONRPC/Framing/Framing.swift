@@ -4,19 +4,4 @@ public enum Framing: Sendable, Equatable {
   case lines
   /// LSP base protocol: `Content-Length: N\r\n\r\n` then N bytes of body.
   case contentLength
-
-  /// The bytes of `body` framed for the wire.
-  public func frame(_ body: [UInt8]) -> [UInt8] {
-    switch self {
-    case .lines:
-      var out = body
-      out.append(0x0A)
-      return out
-    case .contentLength:
-      var out = Array("Content-Length: \(body.count)\r\n\r\n".utf8)
-      out.reserveCapacity(out.count + body.count)
-      out.append(contentsOf: body)
-      return out
-    }
-  }
 }

@@ -1,3 +1,4 @@
+import JSON
 /// One decoded JSON-RPC message from the client, validated in the order the spec gives:
 /// parse, then envelope, then method, then params.
 public enum IncomingMessage: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import JSON
 /// A JSON-RPC error object: `code`, one human sentence in `message`, machine detail in `data`.
 public struct RPCError: Error, Sendable, Equatable {
   public var code: Int

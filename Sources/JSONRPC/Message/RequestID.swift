@@ -1,3 +1,4 @@
+import JSON
 /// A request id exactly as the client sent it.
 ///
 /// Numbers keep their source token (`1`, `1.0` and `1e0` are three different ids and each is

@@ -1,3 +1,4 @@
+import JSON
 /// A JSON Schema (draft-07) for OpenRPC content descriptors, built with small helpers.
 public struct JSONSchema: Sendable, Equatable {
   public var json: JSONValue

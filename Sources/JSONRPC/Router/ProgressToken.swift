@@ -1,3 +1,4 @@
+import JSON
 /// A `workDoneToken` or `partialResultToken`: a string or an integer chosen by the client.
 public enum ProgressToken: Hashable, Sendable {
   case string(String)

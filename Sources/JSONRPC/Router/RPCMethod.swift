@@ -1,3 +1,4 @@
+import JSON
 /// One JSON-RPC method: its name, typed params and result, and its documentation, in one place.
 ///
 /// The router dispatches on these types and `rpc.discover` describes them, so the OpenRPC

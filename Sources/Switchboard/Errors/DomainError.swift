@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// An error of the service's own domain: a stable `kind` that clients switch on, its code in the
@@ -111,7 +112,4 @@ public struct DomainError: Error, RPCErrorConvertible, Sendable, Equatable {
 /// Error lists shared by method definitions.
 enum Errors {
   static func descriptors(_ kinds: DomainError.Kind...) -> [ErrorDescriptor] { kinds.map(\.descriptor) }
-
-  /// What every method that reads the store can return.
-  static let store: [DomainError.Kind] = [.vaultLocked, .vaultUnavailable]
 }

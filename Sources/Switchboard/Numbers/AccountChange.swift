@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import JSONRPC
 import Synchronization
 import Telephony
@@ -165,11 +166,9 @@ struct AccountChange: Sendable {
           outcome == .unknown
           ? "Cancelled by the client after the request was sent; whether Vapi made the change is not known yet."
           : "Cancelled by the client before anything was sent."
-      } else if let rpc = (error as? any RPCErrorConvertible)?.rpcError {
-        kind = rpc.data?["kind"]?.stringValue ?? "rpc.\(rpc.code)"
-        detail = rpc.message
       } else {
-        kind = "internal"
+        kind = errorKind(of: error)
+        detail = (error as? any RPCErrorConvertible)?.rpcError.message
       }
     }
     return try vault.recordOperation(

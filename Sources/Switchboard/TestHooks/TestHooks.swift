@@ -1,5 +1,7 @@
+import JSON
 import JSONRPC
 
+#if SWITCHBOARD_TEST_HOOKS
 // Methods served only with SWITCHBOARD_TEST_HOOKS=1, so end-to-end tests can drive the engine
 // (slow requests, progress, internal errors) without a network. Never enabled in production.
 
@@ -73,3 +75,4 @@ enum TestFail: ServiceMethod {
     throw Unexpected()
   }
 }
+#endif

@@ -9,7 +9,6 @@ struct ProfileCredentials: Sendable {
 
   var transferNumber: String? { stored.values[.transferPhoneNumber] }
   var hasVapi: Bool { stored.values[.vapiPrivateKey] != nil }
-  var hasTwilio: Bool { stored.values[.twilioAccountSid] != nil && stored.values[.twilioAuthToken] != nil }
 
   /// Throws `vault.corrupt` when one of `fields` is damaged.
   func requireReadable(_ fields: [CredentialField]) throws {

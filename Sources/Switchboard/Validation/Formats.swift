@@ -17,7 +17,6 @@ enum Formats {
     guard bytes.count >= 3, bytes.count <= 16, bytes[0] == UInt8(ascii: "+"), bytes[1] != UInt8(ascii: "0") else { return false }
     return bytes.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
   }
-  /// Exactly three ASCII digits.
   /// A NANP area code: three digits, the first 2–9.
   static func isAreaCode(_ s: String) -> Bool {
     let u = Array(s.utf8)

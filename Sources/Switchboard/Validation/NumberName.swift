@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// Vapi's `name` rule: at most 40 characters (counted as Vapi does, in UTF-16 units).
@@ -16,18 +17,5 @@ enum NumberName {
       result.append(character)
     }
     return result
-  }
-}
-
-/// A client-chosen idempotency key: 1–255 printable characters.
-enum IdempotencyKey {
-  static let schema = JSONSchema.string(
-    description: "Makes the call safe to retry: the same key returns the first outcome (even after a crash or restart) and never buys twice.",
-    minLength: 1, maxLength: 255)
-
-  static let reason = "must be 1-255 printable characters"
-
-  static func isValid(_ key: String) -> Bool {
-    !key.isEmpty && key.utf8.count <= 255 && key.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
   }
 }

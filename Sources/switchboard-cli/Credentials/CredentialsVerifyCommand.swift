@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSON
 import JSONRPC
 
 /// `switchboard credentials verify`: one cheap read per provider (`verifyCredentials`).

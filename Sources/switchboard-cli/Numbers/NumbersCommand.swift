@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSON
 import JSONRPC
 
 /// `switchboard numbers`: the Vapi numbers of a profile, and the Twilio numbers to bring in.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSON
 import JSONRPC
 
 /// `switchboard numbers create`: a free Vapi number in a US area code (`createNumber`).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSON
 import JSONRPC
 
 /// `switchboard numbers get ID`: one number (`getNumber`), e.g. to follow `activating` to `active`.

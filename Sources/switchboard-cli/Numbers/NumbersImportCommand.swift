@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSON
 import JSONRPC
 
 /// `switchboard numbers import SID|NUMBER…`: brings Twilio numbers into Vapi in one bulk call (`importNumbers`).

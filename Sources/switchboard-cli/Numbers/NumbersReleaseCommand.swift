@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSON
 import JSONRPC
 
 /// `switchboard numbers release ID`: `deleteNumber`, after the number is typed back.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSON
 import JSONRPC
 
 /// `switchboard numbers route ID`: where calls go (`updateNumber` with `fallbackNumber` / `assistantId`).

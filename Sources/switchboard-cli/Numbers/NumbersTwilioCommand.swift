@@ -1,4 +1,5 @@
 import ArgumentParser
+import JSON
 import JSONRPC
 
 /// `switchboard numbers twilio`: the Twilio account's numbers and whether each is in Vapi (`listTwilio`).

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import JSONRPC
 
 /// How numbers, dates and results look in tables.

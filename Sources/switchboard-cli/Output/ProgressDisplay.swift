@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import JSONRPC
 
 /// Progress of a long call on stderr (a terminal): a bar with counts for bulk work, pages and

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 
 /// `deleteProfile`: removes a profile with its credentials, history and idempotency records.

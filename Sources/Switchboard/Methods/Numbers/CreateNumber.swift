@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import JSONRPC
 import Telephony
 
@@ -110,13 +111,5 @@ enum CreateNumber: ServiceMethod {
         try beforeSend()
         return try await vapi.createPhoneNumber(.vapi(areaCode: areaCode, name: wantedName, fallbackNumber: fallback))
       })
-  }
-}
-
-/// Parses the ISO-8601 timestamps Vapi sends (with or without fractional seconds).
-enum ISO8601 {
-  static func date(_ text: String) -> Date? {
-    (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-      ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
   }
 }

@@ -1,5 +1,6 @@
-import Synchronization
+import JSON
 import JSONRPC
+import Synchronization
 import Telephony
 
 /// `listNumbers`: every number in the Vapi account, optionally searched and filtered.

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 import Telephony
 import Vault
@@ -56,7 +57,7 @@ enum VerifyCredentials: ServiceMethod {
       return Check(configured: true, ok: true)
     } catch {
       let rpc = (error as? any RPCErrorConvertible)?.rpcError ?? .internalError
-      let kind = rpc.data?["kind"]?.stringValue ?? (error is CancellationError ? "cancelled" : "internal")
+      let kind = errorKind(of: error)
       return Check(configured: kind != DomainError.Kind.credentialsMissing.rawValue, ok: false, error: .init(kind: kind, message: rpc.message))
     }
   }

@@ -24,14 +24,3 @@ public enum JSONPointer {
   }
 }
 
-/// A coding key made at run time: a member name or an array index.
-struct DynamicKey: CodingKey {
-  var stringValue: String
-  var intValue: Int?
-  init(stringValue: String) { self.stringValue = stringValue }
-  init(intValue: Int) {
-    self.stringValue = String(intValue)
-    self.intValue = intValue
-  }
-}
-

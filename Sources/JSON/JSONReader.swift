@@ -117,9 +117,6 @@ public struct JSONReader {
     return try cursor.parseNumber()
   }
 
-  /// The next value, fully built.
-  public mutating func readValue() throws -> JSONValue { try cursor.parseValue() }
-
   /// Steps over the next value without building it.
   public mutating func skipValue() throws {
     guard let byte = peek else { throw JSONParseError("unexpected end of input", at: cursor.index) }

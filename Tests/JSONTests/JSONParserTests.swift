@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import JSONRPC
+@testable import JSON
 
 final class JSONParserTests: XCTestCase {
   private func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }

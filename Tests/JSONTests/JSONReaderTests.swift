@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import JSONRPC
+@testable import JSON
 
 final class JSONReaderTests: XCTestCase {
   private let page = Array(#"""

@@ -38,18 +38,6 @@ public enum JSONValue: Sendable, Equatable {
     if case .array(let a) = self { return a }
     return nil
   }
-
-  /// The JSON type name used in error reasons ("string", "object", …).
-  public var typeName: String {
-    switch self {
-    case .null: "null"
-    case .bool: "boolean"
-    case .number: "number"
-    case .string: "string"
-    case .array: "array"
-    case .object: "object"
-    }
-  }
 }
 
 /// A JSON object: members in document order, looked up by key.
