@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import JSONRPC
 import Logging
 import MCP
 
@@ -98,17 +99,6 @@ actor PipeTransport: MCP.Transport {
 
   /// Writes every byte; returns the errno of a failure.
   private static func writeAll(_ data: Data, to fd: Int32) -> Int32? {
-    data.withUnsafeBytes { bytes -> Int32? in
-      var offset = 0
-      while offset < bytes.count {
-        let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return errno
-        }
-        offset += written
-      }
-      return nil
-    }
+    data.withUnsafeBytes { StdioProcess.writeAll(fd, $0) }
   }
 }

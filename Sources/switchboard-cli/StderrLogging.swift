@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 import Logging
 
 #if canImport(Glibc)
@@ -100,20 +101,8 @@ final class StderrSink: @unchecked Sendable {
       }
       writing = true
       condition.unlock()
-      var bytes = Array(text.utf8)
-      bytes.withUnsafeMutableBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-          let n = write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-          if n > 0 {
-            offset += n
-          } else if n < 0 && errno == EINTR {
-            continue
-          } else {
-            break  // stderr closed: drop
-          }
-        }
-      }
+      // A closed stderr drops the text.
+      Array(text.utf8).withUnsafeBytes { StdioProcess.writeAll(STDERR_FILENO, $0) }
       condition.lock()
       writing = false
       condition.broadcast()

@@ -13,11 +13,11 @@ final class AccessSchedulerTests: XCTestCase {
   func testReadersShareWritersWaitInArrivalOrder() async {
     let scheduler = AccessScheduler()
     let log = EventLog()
-    let r1 = scheduler.enqueue(.reading("k"))
-    let r2 = scheduler.enqueue(.reading("k"))
-    let w = scheduler.enqueue(.writing("k"))
-    let r3 = scheduler.enqueue(.reading("k"))
-    let other = scheduler.enqueue(.writing("x"))
+    let r1 = scheduler.enqueue(.shared("k"))
+    let r2 = scheduler.enqueue(.shared("k"))
+    let w = scheduler.enqueue(.exclusive("k"))
+    let r3 = scheduler.enqueue(.shared("k"))
+    let other = scheduler.enqueue(.exclusive("x"))
     await scheduler.wait(r1)
     await scheduler.wait(r2)  // readers share
     await scheduler.wait(other)  // other keys are independent
@@ -44,9 +44,9 @@ final class AccessSchedulerTests: XCTestCase {
 
   func testCancelledWaiterGivesUpItsPlace() async {
     let scheduler = AccessScheduler()
-    let w1 = scheduler.enqueue(.writing("k"))
-    let w2 = scheduler.enqueue(.writing("k"))
-    let w3 = scheduler.enqueue(.writing("k"))
+    let w1 = scheduler.enqueue(.exclusive("k"))
+    let w2 = scheduler.enqueue(.exclusive("k"))
+    let w3 = scheduler.enqueue(.exclusive("k"))
     await scheduler.wait(w1)
     let waiting = Task { await scheduler.wait(w2) }
     waiting.cancel()

@@ -62,8 +62,8 @@ final class AccessScheduler: Sendable {
     let (key, exclusive): (String, Bool)
     switch scheduling {
     case .concurrent, .sequential: return nil
-    case .reading(let k): (key, exclusive) = (k, false)
-    case .writing(let k): (key, exclusive) = (k, true)
+    case .shared(let k): (key, exclusive) = (k, false)
+    case .exclusive(let k): (key, exclusive) = (k, true)
     }
     return state.withLock { state in
       state.nextSerial += 1

@@ -25,4 +25,26 @@ public enum StdioProcess {
   public static func ignoreSIGPIPE() {
     _ = signal(SIGPIPE, SIG_IGN)
   }
+
+  /// Writes every byte of `buffer` to `fd`, retrying after a signal and waiting while a descriptor
+  /// someone made non-blocking is full. Returns nil when all was written, else the `errno` of the
+  /// failure (the other end is gone). The one write loop of the process's pipes and stderr.
+  @discardableResult
+  public static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32? {
+    var offset = 0
+    while offset < buffer.count {
+      let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+      if n > 0 {
+        offset += n
+      } else if n < 0 && errno == EINTR {
+        continue
+      } else if n < 0 && errno == EAGAIN {
+        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        _ = poll(&pfd, 1, 100)
+      } else {
+        return n < 0 ? errno : EPIPE
+      }
+    }
+    return nil
+  }
 }

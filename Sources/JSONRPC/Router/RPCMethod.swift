@@ -72,10 +72,10 @@ public struct NullResult: Encodable, Sendable, Equatable {
 public enum Scheduling: Sendable, Equatable {
   /// Runs as soon as it arrives.
   case concurrent
-  /// Runs alongside other readers of `key`, after every writer of `key` that arrived before it.
-  case reading(String)
-  /// Runs alone on `key`, after everything on `key` that arrived before it.
-  case writing(String)
+  /// Shares `key` with other shared calls, after every exclusive call on `key` that arrived before it.
+  case shared(String)
+  /// Holds `key` alone, after everything on `key` that arrived before it.
+  case exclusive(String)
   /// Runs at once, and the next message is read only after its reply (`initialize`, `shutdown`).
   case sequential
 }

@@ -41,22 +41,7 @@ struct FileDescriptorStream: ByteSource, ByteSink {
   }
 
   func writeAll(_ buffer: UnsafeRawBufferPointer) -> Bool {
-    var offset = 0
-    while offset < buffer.count {
-      let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-      if n > 0 {
-        offset += n
-      } else if n < 0 && errno == EINTR {
-        continue
-      } else if n < 0 && errno == EAGAIN {
-        // Someone made the shared descriptor non-blocking: wait until it is writable.
-        var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-        _ = poll(&pfd, 1, 100)
-      } else {
-        return false
-      }
-    }
-    return true
+    StdioProcess.writeAll(fd, buffer) == nil
   }
 }
 

@@ -92,7 +92,7 @@ public struct TwilioNumber: Encodable, Sendable, Equatable {
 
   static let schema = JSONSchema.object(
     [
-      ("sid", .string(pattern: "^PN[0-9a-fA-F]{32}$")), ("phoneNumber", .string()), ("friendlyName", .string()),
+      ("sid", .string(pattern: PhoneNumberSID.pattern)), ("phoneNumber", .string()), ("friendlyName", .string()),
       ("capabilities", .object(
         [("voice", .boolean()), ("sms", .boolean()), ("mms", .boolean()), ("fax", .boolean())],
         required: ["voice", "sms", "mms", "fax"])),

@@ -28,7 +28,7 @@ enum TestSleep: ServiceMethod {
 
   static func scheduling(for params: Params) -> Scheduling {
     guard let key = params.key else { return .concurrent }
-    return params.exclusive == true ? .writing(key) : .reading(key)
+    return params.exclusive == true ? .exclusive(key) : .shared(key)
   }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> JSONValue {

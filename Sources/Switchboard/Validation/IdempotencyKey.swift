@@ -2,7 +2,7 @@ import JSON
 import JSONRPC
 
 /// A client-chosen idempotency key: 1–255 printable characters.
-enum IdempotencyKey {
+enum IdempotencyKey: ParamRule {
   static let schema = JSONSchema.string(
     description: "Makes the call safe to retry: the same key returns the first outcome (even after a crash or restart) and never buys twice.",
     minLength: 1, maxLength: 255)

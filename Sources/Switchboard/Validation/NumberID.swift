@@ -2,7 +2,7 @@ import JSON
 import JSONRPC
 
 /// A Vapi phone-number id: a UUID (Vapi declares `format: uuid` and answers 400 otherwise).
-enum NumberID {
+enum NumberID: ParamRule {
   static let reason = "must be a Vapi phone-number id (a UUID)"
   static let schema = JSONSchema.string(
     description: "The number's Vapi id.", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

@@ -2,7 +2,7 @@ import JSON
 import JSONRPC
 
 /// Vapi's `name` rule: at most 40 characters (counted as Vapi does, in UTF-16 units).
-enum NumberName {
+enum NumberName: ParamRule {
   static let maxLength = 40
   static let reason = "must be 1-40 characters"
   static let schema = JSONSchema.string(description: "Display name in Vapi.", minLength: 1, maxLength: maxLength)

@@ -19,7 +19,7 @@ enum ClearCredentials: ServiceMethod {
       ])
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .writing(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .changesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> CredentialStatus {
     CredentialStatus(try service.vault().clearCredentials(profile: params.profile.orDefault.value))

@@ -19,7 +19,7 @@ enum DeleteProfile: ServiceMethod {
   static let errors = Errors.descriptors(.vaultUnavailable, .vaultUnsafe)
   static let examples = [MethodExample("delete", params: ["profile": "client-a"], result: ["profile": "client-a", "deleted": true])]
 
-  static func scheduling(for params: Params) -> Scheduling { .writing(params.profile.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .changesCredentials(of: params.profile) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     Result(profile: params.profile.value, deleted: try service.vault().deleteProfile(params.profile.value))

@@ -11,7 +11,7 @@ enum GetCredentialStatus: ServiceMethod {
   static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
   static let examples = [MethodExample("default profile", result: CredentialStatus.example)]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> CredentialStatus {
     CredentialStatus(try service.vault().readCredentials(profile: params.profile.orDefault.value))

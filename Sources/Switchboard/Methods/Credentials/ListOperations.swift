@@ -53,7 +53,7 @@ enum ListOperations: ServiceMethod {
       ]])
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     if let limit = params.limit, !(1...10_000).contains(limit) {

@@ -41,7 +41,7 @@ enum SetCredentials: ServiceMethod {
     case .vapiPrivateKey: Formats.isVapiKey(value) ? nil : "must be a non-empty key without whitespace"
     case .twilioAccountSid: Formats.isAccountSid(value) ? nil : "must be AC followed by 32 hex digits"
     case .twilioAuthToken: Formats.isAuthToken(value) ? nil : "must be 32 hex digits"
-    case .transferPhoneNumber: Formats.isE164(value) ? nil : Formats.e164Reason
+    case .transferPhoneNumber: E164Number.isValid(value) ? nil : E164Number.reason
     }
   }
 
@@ -60,7 +60,7 @@ enum SetCredentials: ServiceMethod {
       "twilioAuthToken", .nullable(.string(description: "Twilio Auth Token.", pattern: "^[0-9a-fA-F]{32}$", writeOnly: true))),
     ContentDescriptor(
       "transferPhoneNumber",
-      .nullable(.string(description: "Default fallback (transfer) number, E.164.", pattern: "^\\+[1-9][0-9]{1,14}$"))),
+      .nullable(E164Number.schema("Default fallback (transfer) number, E.164."))),
   ]
   static let result = ContentDescriptor("CredentialStatus", .ref("CredentialStatus"), required: true)
   static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
@@ -80,7 +80,7 @@ enum SetCredentials: ServiceMethod {
       ]),
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .writing(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .changesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> CredentialStatus {
     let stored = try service.vault().updateCredentials(profile: params.profile.orDefault.value, changes: params.changes)

@@ -18,19 +18,19 @@ enum CreateNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      guard c.contains(.areaCode), let code = try? c.decode(String.self, forKey: .areaCode), Formats.isAreaCode(code) else {
+      guard c.contains(.areaCode), let code = try? c.decode(String.self, forKey: .areaCode), AreaCode.isValid(code) else {
         throw CreateNumber.invalidAreaCode
       }
       areaCode = code
-      name = try c.decodeIfPresent(.name, valid: NumberName.isValid, reason: NumberName.reason)
-      fallbackNumber = try c.decodePatch(.fallbackNumber, valid: Formats.isE164, reason: Formats.e164Reason)
-      idempotencyKey = try c.decodeIfPresent(.idempotencyKey, valid: IdempotencyKey.isValid, reason: IdempotencyKey.reason)
+      name = try c.decodeIfPresent(.name, as: NumberName.self)
+      fallbackNumber = try c.decodePatch(.fallbackNumber, as: E164Number.self)
+      idempotencyKey = try c.decodeIfPresent(.idempotencyKey, as: IdempotencyKey.self)
     }
   }
 
   /// The seed's message, as -32602 naming `/areaCode`.
   static let invalidAreaCode = ParamsError(
-    pointer: "/areaCode", reason: "must be a 3-digit US area code (first digit 2-9)",
+    pointer: "/areaCode", reason: AreaCode.reason,
     message: "Valid 3-digit area code is required")
 
   typealias Result = Number
@@ -41,22 +41,19 @@ enum CreateNumber: ServiceMethod {
   static let params = [
     ProfileParams.descriptor,
     ContentDescriptor(
-      "areaCode", .string(description: "US area code (NANP): 3 digits, the first 2-9.", pattern: "^[2-9][0-9]{2}$"),
-      required: true),
+      "areaCode", AreaCode.schema, required: true),
     ContentDescriptor("name", NumberName.schema),
     ContentDescriptor(
       "fallbackNumber",
       .nullable(
-        .string(
-          description: "Fallback destination, E.164. Absent: the profile's transfer number; null: no fallback.",
-          pattern: "^\\+[1-9][0-9]{1,14}$"))),
+        E164Number.schema("Fallback destination, E.164. Absent: the profile's transfer number; null: no fallback."))),
     ContentDescriptor("idempotencyKey", IdempotencyKey.schema),
   ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors = [
     ErrorDescriptor(
       code: RPCError.invalidParamsCode, message: "Valid 3-digit area code is required",
-      data: ["field": "/areaCode", "reason": "must be a 3-digit US area code (first digit 2-9)"])
+      data: ["field": "/areaCode", "reason": .string(AreaCode.reason)])
   ] + Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
     .upstreamOutcomeUnknown, .conflict, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
@@ -64,7 +61,7 @@ enum CreateNumber: ServiceMethod {
     MethodExample("create in 415", params: ["areaCode": "415", "name": "Sales", "idempotencyKey": "new-415-a"], result: Number.vapiExample)
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)

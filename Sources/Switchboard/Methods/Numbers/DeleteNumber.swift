@@ -14,7 +14,7 @@ enum DeleteNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      id = try c.decode(.id, valid: NumberID.isValid, reason: NumberID.reason)
+      id = try c.decode(.id, as: NumberID.self)
       confirm = try c.decode(String.self, forKey: .confirm)
     }
   }
@@ -44,7 +44,7 @@ enum DeleteNumber: ServiceMethod {
 
   static let extensions: JSONObject = ["x-destructive": true]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)

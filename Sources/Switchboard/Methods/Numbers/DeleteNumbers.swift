@@ -105,7 +105,7 @@ enum DeleteNumbers: ServiceMethod {
   ]
   static let extensions: JSONObject = ["x-cancellable": true, "x-destructive": true]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     let credentials = try service.credentials(params.profile.orDefault)

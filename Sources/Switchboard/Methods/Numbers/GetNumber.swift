@@ -14,8 +14,8 @@ enum GetNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      id = try c.decodeIfPresent(.id, valid: NumberID.isValid, reason: NumberID.reason)
-      number = try c.decodeIfPresent(.number, valid: Formats.isE164, reason: Formats.e164Reason)
+      id = try c.decodeIfPresent(.id, as: NumberID.self)
+      number = try c.decodeIfPresent(.number, as: E164Number.self)
       if id == nil, number == nil { throw ParamsError(pointer: "/id", reason: "required") }
       if id != nil, number != nil { throw ParamsError(pointer: "", reason: "give exactly one of id or number") }
     }
@@ -28,7 +28,7 @@ enum GetNumber: ServiceMethod {
     "Exactly one of `id` and `number`. By id: `GET /phone-number/{id}`. By number: Vapi has no exact number filter, so Switchboard searches `GET /v2/phone-number?search=<digits>` (a partial match on name, number and SIP URI, so near matches come back too) and keeps only the number equal to `number`; none is `notFound` (`data.resource` `phoneNumber`)."
   static let params = [
     ProfileParams.descriptor, ContentDescriptor("id", NumberID.schema),
-    ContentDescriptor("number", .string(description: "E.164, e.g. +14155550100.", pattern: "^\\+[1-9][0-9]{1,14}$")),
+    ContentDescriptor("number", E164Number.schema("The number in E.164, e.g. +14155550100: looked up exactly.")),
   ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors = Errors.descriptors(
@@ -39,7 +39,7 @@ enum GetNumber: ServiceMethod {
     MethodExample("by number", params: ["number": "+14155550100"], result: Number.example),
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let vapi = try service.vapiClient(try service.credentials(params.profile.orDefault))

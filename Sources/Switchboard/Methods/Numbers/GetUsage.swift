@@ -132,7 +132,7 @@ enum GetUsage: ServiceMethod {
   /// Numbers synced at once.
   static let concurrency = 4
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     let credentials = try service.credentials(params.profile.orDefault)

@@ -17,10 +17,10 @@ enum ImportNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      sid = try c.decodeIfPresent(.sid, valid: Formats.isPhoneNumberSid, reason: "must be PN followed by 32 hex digits")
-      phoneNumber = try c.decodeIfPresent(.phoneNumber, valid: Formats.isE164, reason: Formats.e164Reason)
-      name = try c.decodeIfPresent(.name, valid: NumberName.isValid, reason: NumberName.reason)
-      idempotencyKey = try c.decodeIfPresent(.idempotencyKey, valid: IdempotencyKey.isValid, reason: IdempotencyKey.reason)
+      sid = try c.decodeIfPresent(.sid, as: PhoneNumberSID.self)
+      phoneNumber = try c.decodeIfPresent(.phoneNumber, as: E164Number.self)
+      name = try c.decodeIfPresent(.name, as: NumberName.self)
+      idempotencyKey = try c.decodeIfPresent(.idempotencyKey, as: IdempotencyKey.self)
       if (sid == nil) == (phoneNumber == nil) {
         throw DecodingError.dataCorruptedError(
           forKey: sid == nil ? .sid : .phoneNumber, in: c, debugDescription: "give exactly one of sid or phoneNumber")
@@ -34,8 +34,8 @@ enum ImportNumber: ServiceMethod {
     "Give exactly one of `sid` (a PN… SID) or `phoneNumber` (E.164); either is looked up in the Twilio account first (`notFound` if it is not there). Without `name` the Twilio friendly name is reused (cut to 40 characters). A number the Vapi list already holds is `conflict`, decided before anything is posted. Vapi rewrites the number's voice webhook; its messaging webhook is left alone."
   static let params = [
     ProfileParams.descriptor,
-    ContentDescriptor("sid", .string(description: "Twilio phone-number SID.", pattern: "^PN[0-9a-fA-F]{32}$")),
-    ContentDescriptor("phoneNumber", .string(description: "The Twilio number, E.164.", pattern: "^\\+[1-9][0-9]{1,14}$")),
+    ContentDescriptor("sid", PhoneNumberSID.schema),
+    ContentDescriptor("phoneNumber", E164Number.schema("The Twilio number, E.164.")),
     ContentDescriptor("name", NumberName.schema),
     ContentDescriptor("idempotencyKey", IdempotencyKey.schema),
   ]
@@ -50,7 +50,7 @@ enum ImportNumber: ServiceMethod {
       result: Number.example)
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let importer = try TwilioImport(service: service, credentials: try service.credentials(params.profile.orDefault))

@@ -22,7 +22,7 @@ enum ImportNumbers: ServiceMethod {
         let sid = try list.decode(String.self)
         let index = list.currentIndex - 1
         let reason: String? =
-          !Formats.isPhoneNumberSid(sid) ? "must be PN followed by 32 hex digits" : !seen.insert(sid).inserted ? "is a duplicate" : nil
+          !PhoneNumberSID.isValid(sid) ? PhoneNumberSID.reason : !seen.insert(sid).inserted ? "is a duplicate" : nil
         if let reason { throw ParamsError(pointer: "/sids/\(index)", reason: reason) }
         sids.append(sid)
       }
@@ -62,7 +62,7 @@ enum ImportNumbers: ServiceMethod {
     "Each SID goes through `importNumber` (Twilio lookup, conflict check, `smsEnabled: false`, ledger row). Without a name the Twilio friendly name is used, after `namePrefix` when given (cut to 40 characters). With `idempotencyKey` K, each SID runs under the key `K/<sid>`, so the whole batch can be retried safely. On cancellation the reply is -32800 with `data.completed` (the results so far), `data.interrupted` (the SID being imported when the cancel came: its outcome is unknown) and `data.notAttempted` (the SIDs not tried)."
   static let params = [
     ProfileParams.descriptor,
-    ContentDescriptor("sids", .array(.string(pattern: "^PN[0-9a-fA-F]{32}$"), minItems: 1, maxItems: 1000), required: true),
+    ContentDescriptor("sids", .array(.string(pattern: PhoneNumberSID.pattern), minItems: 1, maxItems: 1000), required: true),
     ContentDescriptor("namePrefix", .string(description: "Put before each Twilio friendly name.", maxLength: 39)),
     ContentDescriptor(
       "idempotencyKey",
@@ -100,7 +100,7 @@ enum ImportNumbers: ServiceMethod {
   ]
   static let extensions: JSONObject = ["x-cancellable": true]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     let importer = try TwilioImport(

@@ -21,7 +21,7 @@ enum ListNumbers: ServiceMethod {
       search = try c.decodeIfPresent(
         .search, valid: { !$0.isEmpty && $0.count <= 100 }, reason: "must be 1-100 characters")
       provider = try c.decodeIfPresent(.provider, valid: Self.providers.contains, reason: "must be one of vapi, twilio, byo-phone-number, vonage, telnyx")
-      areaCode = try c.decodeIfPresent(.areaCode, valid: Formats.isAreaCode, reason: "must be a 3-digit US area code (first digit 2-9)")
+      areaCode = try c.decodeIfPresent(.areaCode, as: AreaCode.self)
       assistantId = try c.decodeIfPresent(
         .assistantId, valid: { !$0.isEmpty && $0.utf8.count <= 100 }, reason: "must be 1-100 characters")
       status = try c.decodeIfPresent(.status, valid: Self.statuses.contains, reason: "must be one of active, activating, blocked")
@@ -63,7 +63,7 @@ enum ListNumbers: ServiceMethod {
       "search", .string(description: "Upstream: part of the name, number or SIP URI (case-insensitive).", minLength: 1, maxLength: 100)),
     ContentDescriptor(
       "provider", .string(description: "Local filter.", enumValues: ["vapi", "twilio", "byo-phone-number", "vonage", "telnyx"])),
-    ContentDescriptor("areaCode", .string(description: "Local filter: a US area code.", pattern: "^[2-9][0-9]{2}$")),
+    ContentDescriptor("areaCode", AreaCode.schema),
     ContentDescriptor("assistantId", .string(description: "Local filter: the assistant answering calls.", minLength: 1, maxLength: 100)),
     ContentDescriptor("status", .string(description: "Local filter.", enumValues: ["active", "activating", "blocked"])),
   ]
@@ -80,7 +80,7 @@ enum ListNumbers: ServiceMethod {
   ]
   static let extensions: JSONObject = ["x-cancellable": true]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     let vapi = try service.vapiClient(try service.credentials(params.profile.orDefault))

@@ -16,9 +16,9 @@ enum UpdateNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      id = try c.decode(.id, valid: NumberID.isValid, reason: NumberID.reason)
-      name = try c.decodePatch(.name, valid: NumberName.isValid, reason: NumberName.reason)
-      fallbackNumber = try c.decodePatch(.fallbackNumber, valid: Formats.isE164, reason: Formats.e164Reason)
+      id = try c.decode(.id, as: NumberID.self)
+      name = try c.decodePatch(.name, as: NumberName.self)
+      fallbackNumber = try c.decodePatch(.fallbackNumber, as: E164Number.self)
       assistantId = try c.decodePatch(.assistantId, valid: { !$0.isEmpty && $0.utf8.count <= 100 }, reason: "must be an assistant id")
       if name == .keep && fallbackNumber == .keep && assistantId == .keep {
         throw DecodingError.dataCorrupted(
@@ -59,7 +59,7 @@ enum UpdateNumber: ServiceMethod {
     ProfileParams.descriptor,
     ContentDescriptor("id", NumberID.schema, required: true),
     ContentDescriptor("name", .nullable(NumberName.schema)),
-    ContentDescriptor("fallbackNumber", .nullable(.string(description: "E.164.", pattern: "^\\+[1-9][0-9]{1,14}$"))),
+    ContentDescriptor("fallbackNumber", .nullable(E164Number.schema("E.164."))),
     ContentDescriptor("assistantId", .nullable(.string(description: "The assistant that answers; null unassigns."))),
   ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
@@ -76,7 +76,7 @@ enum UpdateNumber: ServiceMethod {
       ])
   ]
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)

@@ -42,7 +42,7 @@ enum VerifyCredentials: ServiceMethod {
       ("error", .object([("kind", .string()), ("message", .string())], required: ["kind", "message"])),
     ], required: ["configured", "ok"])
 
-  static func scheduling(for params: Params) -> Scheduling { .reading(params.profile.orDefault.schedulingKey) }
+  static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     let credentials = try service.credentials(params.profile.orDefault)

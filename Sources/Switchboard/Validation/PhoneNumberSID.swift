@@ -1,0 +1,10 @@
+import JSONRPC
+
+/// A Twilio phone-number SID: `PN` + 32 hex digits.
+enum PhoneNumberSID: ParamRule {
+  static let reason = "must be PN followed by 32 hex digits"
+  static let pattern = "^PN[0-9a-fA-F]{32}$"
+  static let schema = JSONSchema.string(description: "Twilio phone-number SID.", pattern: pattern)
+
+  static func isValid(_ s: String) -> Bool { Formats.hasPrefixAndHex(s, "PN", 32) }
+}
