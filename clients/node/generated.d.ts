@@ -272,7 +272,7 @@ export interface GetNumberParams {
   profile?: string;
   /** The number's Vapi id. */
   id?: string;
-  /** E.164, e.g. +14155550100. */
+  /** The number in E.164, e.g. +14155550100: looked up exactly. */
   number?: string;
 }
 
@@ -343,7 +343,7 @@ export interface ListNumbersParams {
   search?: string;
   /** Local filter. */
   provider?: "vapi" | "twilio" | "byo-phone-number" | "vonage" | "telnyx";
-  /** Local filter: a US area code. */
+  /** US area code (NANP): 3 digits, the first 2-9. */
   areaCode?: string;
   /** Local filter: the assistant answering calls. */
   assistantId?: string;
