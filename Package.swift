@@ -14,15 +14,30 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+    // Upstream HTTP (replaces URLSession and its libcurl): statically linked, BoringSSL included.
+    .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: [
     // JSON: value, parser, writer, the selective reader, the Codable bridges. Foundation only.
     .target(name: "JSON"),
     // The JSON-RPC 2.0 engine: messages, framing, transports, the session, the router, OpenRPC.
     .target(name: "JSONRPC", dependencies: ["JSON"]),
-    // HTTP to Vapi and Twilio: retry policy, the write-outcome rule, error mapping, wire models
-    // (read with JSON's selective reader). Knows nothing of JSON-RPC.
-    .target(name: "Telephony", dependencies: ["JSON"]),
+    // HTTP to Vapi and Twilio over AsyncHTTPClient (started lazily): retry policy, the write-outcome
+    // rule, error mapping, proxies, wire models (read with JSON's selective reader). Knows nothing of
+    // JSON-RPC.
+    .target(
+      name: "Telephony",
+      dependencies: [
+        "JSON",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]
+    ),
     // The credential store: GRDB, migrations, AES-GCM sealing, profiles, ledger, idempotency.
     .target(
       name: "Vault",
@@ -63,7 +78,16 @@ let package = Package(
     ),
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "JSONRPCTests", dependencies: ["JSON", "JSONRPC"]),
-    .testTarget(name: "TelephonyTests", dependencies: ["JSON", "Telephony"]),
+    .testTarget(
+      name: "TelephonyTests",
+      dependencies: [
+        "JSON", "Telephony",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]
+    ),
     .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSON", "JSONRPC"]),
     .testTarget(name: "SwitchboardMCPTests", dependencies: ["SwitchboardMCP", "JSON", "JSONRPC"]),

@@ -65,6 +65,8 @@ def spawn_once(argv: list[str], env: dict, stderr_path) -> tuple[int, int, bytes
 def spawn_first_reply(ctx: Context) -> Result:
     runs, warmups = ctx.pick(30, 10), 3
     subjects = {"switchboard": [str(ctx.binary)], "cat": [cat_path()]}
+    if ctx.baseline:
+        subjects["switchboard, baseline build"] = [str(ctx.baseline)]
     first: dict[str, list[int]] = {k: [] for k in subjects}
     exits: dict[str, list[int]] = {k: [] for k in subjects}
     for i in range(warmups + runs):
@@ -72,7 +74,7 @@ def spawn_first_reply(ctx: Context) -> Result:
             home = ctx.new_home()             # a fresh, empty SWITCHBOARD_HOME per spawn
             with gc_paused():
                 ns, exit_ns, line = spawn_once(argv, ctx.env(home), home.with_suffix(".stderr"))
-            if name == "switchboard":
+            if name.startswith("switchboard"):
                 expect_ping_reply(line, 1)
             elif line + b"\n" != PING_1:
                 raise AssertionError(f"cat echoed {line!r}")
@@ -87,6 +89,8 @@ def spawn_first_reply(ctx: Context) -> Result:
         "does the same with `cat` echoing the line back: the floor set by fork/exec, pipes and "
         f"the Python harness. {runs} runs after {warmups} warm-ups, interleaved."))
     def label(name):
+        if name == "switchboard, baseline build":
+            return f"`switchboard`, baseline build (`{ctx.baseline.name}`, `--baseline`)"
         return f"`{name}`" + (" (baseline)" if name == "cat" else "")
 
     rows, data = [], {}
@@ -108,6 +112,9 @@ def spawn_first_reply(ctx: Context) -> Result:
             title="Close stdin → process exit (informational, same runs)")
     over = data["switchboard"]["first_reply_ms"]["median"] - data["cat"]["first_reply_ms"]["median"]
     r.note(f"Switchboard's own share of the median (minus the `cat` floor): {over:.2f} ms.")
+    if ctx.baseline:
+        base = data["switchboard, baseline build"]["first_reply_ms"]["median"] - data["cat"]["first_reply_ms"]["median"]
+        r.note(f"The baseline build's own share, same runs: {base:.2f} ms.")
     r.data = data
     return r
 

@@ -195,9 +195,9 @@ def sdk_env() -> dict:
 # ---------------------------------------------------------------------------------------------
 # One measurement of each subject
 # ---------------------------------------------------------------------------------------------
-def run_switchboard(ctx: Context, fx: dict, request: bytes, check=None, args=()) -> dict:
+def run_switchboard(ctx: Context, fx: dict, request: bytes, check=None, args=(), binary=None) -> dict:
     home = fx["home"]
-    run = timed_call([str(ctx.binary), *args], fx["env"], request, home.with_suffix(".stderr"))
+    run = timed_call([str(binary or ctx.binary), *args], fx["env"], request, home.with_suffix(".stderr"))
     reply = run.pop("reply")
     run["reply_bytes"] = len(reply) + 1
     t0 = now_ns()
@@ -399,6 +399,8 @@ def list_twilio(ctx: Context) -> Result:
     }
     if sdk:
         subjects["sdk"] = lambda: run_sdk(ctx, fx, sdk, "twilio")
+    if ctx.baseline:
+        subjects["sb_baseline"] = lambda: run_switchboard(ctx, fx, req_tw_only, check_twilio(False, 0), binary=ctx.baseline)
     m = measure(ctx, subjects, runs, warmups)
 
     floor, floor_both = med(m["floor"]), med(m["floor_both"])
@@ -409,6 +411,8 @@ def list_twilio(ctx: Context) -> Result:
     rows = [
         stats_row("**Switchboard**, profile without a Vapi key", "`listTwilio` → 10,000 voice numbers (Twilio pages only)",
                   m["sb_twilio_only"], floor),
+        *([stats_row(f"Switchboard baseline build (`--baseline`), profile without a Vapi key", "the same `listTwilio`",
+                     m["sb_baseline"], floor)] if ctx.baseline else []),
         stats_row("Switchboard, profile with the Vapi key", "`listTwilio`, also lists the 10,000 Vapi numbers to fill "
                   "`imported` (1,000 are)", m["sb_with_vapi"], floor_both),
     ]
@@ -499,6 +503,8 @@ def list_numbers(ctx: Context) -> Result:
     }
     if sdk:
         subjects["sdk"] = lambda: run_sdk(ctx, fx, sdk, "vapi")
+    if ctx.baseline:
+        subjects["sb_baseline"] = lambda: run_switchboard(ctx, fx, request, check_numbers, binary=ctx.baseline)
     m = measure(ctx, subjects, runs, warmups, sparse={"sdk": sdk_runs})
     floor, sb = med(m["floor"]), med(m["sb"])
     sb_rss = percentile([x["vmhwm_kib"] for x in m["sb"]], 50)
@@ -511,6 +517,8 @@ def list_numbers(ctx: Context) -> Result:
         "`phone_numbers.phone_number_controller_find_all_paginated(page=N, limit=1000)` until "
         f"`metadata.has_next_page` is false. {runs} runs after {warmups} warm-up (SDK: {sdk_runs}, it is slow), interleaved."))
     rows = [stats_row("**Switchboard**", "`listNumbers` → 10,000 numbers", m["sb"], floor)]
+    if ctx.baseline:
+        rows.append(stats_row("Switchboard baseline build (`--baseline`)", "the same `listNumbers`", m["sb_baseline"], floor))
     if sdk:
         rows.append(stats_row(f"`vapi_server_sdk` {m['sdk'][0]['sdk']['version']}",
                               "10 × `find_all_paginated(page=N, limit=1000)` → 10,000 pydantic models", m["sdk"], floor))
@@ -643,7 +651,7 @@ def list_breakdown(ctx: Context) -> Result:
              "Floor per page ms (curl)", "Wall ms of this run"], rows,
             title="Per-page upstream time from `--log-level debug` (one run each)")
     r.note("The transport logs one line per HTTP attempt; its duration runs from sending the request to having the "
-           "body *decoded* (the event is emitted after `JSONDecoder` ran), so Σ per-page − the floor ≈ URLSession's "
+           "body *decoded* (the event is emitted after `JSONDecoder` ran), so Σ per-page − the floor ≈ the HTTP client's "
            "overhead over curl plus the JSON decoding. Pages are fetched one after another (each needs the previous "
            "page's `next_page_uri`).")
 
@@ -789,7 +797,7 @@ def list_twilio_concurrent(ctx: Context) -> Result:
     r.note(f"The batch is CPU-bound: {cpu_s:,.1f} s of CPU for {n} listings ({cpu_s / n * 1e3:,.0f} ms each) on {nproc} "
            f"CPUs cannot finish in less than ≈ {cpu_s / nproc:,.1f} s (×{cpu_s / nproc * 1e3 / single:.1f} a single call) "
            f"however well they overlap; the wall time ({wall / 1e3:,.1f} s) is mostly that per-call CPU cost (see *Where "
-           "the listing time goes*). URLSession keeps at most 32 connections per host (Vapi and Twilio are one host "
+           "the listing time goes*). The HTTP client keeps at most 32 connections per host (Vapi and Twilio are one host "
            "here), so some page fetches queue behind others.")
     background_note(r, background)
     r.data = {"n": n, "single_ms": [ns_to_ms(x["wall_ns"]) for x in singles], "wall_ms": wall, "ratio": ratio,

@@ -98,8 +98,11 @@ def meets_cell(meets: bool | None) -> str:
 # Context handed to each benchmark
 # ---------------------------------------------------------------------------------------------
 class Context:
-    def __init__(self, binary: Path, quick: bool, out_dir: Path, verbose: bool = True):
+    def __init__(self, binary: Path, quick: bool, out_dir: Path, verbose: bool = True,
+                 baseline: Path | None = None):
         self.binary = Path(binary)
+        # An earlier build measured beside `binary` in the same run (`--baseline`), or None.
+        self.baseline = Path(baseline) if baseline else None
         self.quick = quick
         self.out_dir = out_dir
         self.verbose = verbose

@@ -190,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", help=f"switchboard binary (default: {DEFAULT_BINARY.relative_to(ROOT)})")
+    parser.add_argument("--baseline", help="an earlier switchboard build measured beside --binary in the same run "
+                        "(spawn → first reply, listTwilio, listNumbers)")
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller N (a smoke test)")
     parser.add_argument("--only", help="comma-separated benchmark names (see --list)")
     parser.add_argument("--output", help="markdown report (default: BENCHMARKS.md at the repo root)")
@@ -224,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     json_path = resolve(args.json, BENCH_DIR / "out" / "results.json")
     json_path.parent.mkdir(parents=True, exist_ok=True)
 
-    ctx = Context(binary=binary, quick=args.quick, out_dir=json_path.parent)
+    baseline = resolve(args.baseline, None) if args.baseline else None
+    ctx = Context(binary=binary, quick=args.quick, out_dir=json_path.parent, baseline=baseline)
     if args.wait_idle > 0:
         print(f"waiting up to {args.wait_idle:g} s for an idle machine…", flush=True)
         wait_for_quiet(args.wait_idle)

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 need_apt=()
-for pkg in libsqlite3-dev libcurl4-openssl-dev; do
+for pkg in libsqlite3-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ "${1:-}" = "--test" ]; then
@@ -14,6 +14,8 @@ if [ "${1:-}" = "--test" ]; then
   # clients/: the Node client's tests (node --test) and its type-check (Debian's tsc)
   command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
   command -v tsc >/dev/null 2>&1 || need_apt+=(node-typescript)
+  # The HTTPS end-to-end test makes a self-signed certificate with openssl.
+  command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 fi
 # Browser tests (integration/browser): Debian's Chromium and its driver (Node, for the bridge, is above).
 need_browser=()

@@ -91,6 +91,8 @@ public final class SwitchboardService: Sendable {
 
   /// Closes the store (called before the process exits).
   public func close() {
+    // Stops the HTTP client (its thread and connections) if an upstream call ever started it.
+    upstreamState.withLock { $0 }?.transport.shutdown()
     let vault = vaultState.withLock { state -> Vault? in
       defer { state = nil }
       if case .success(let vault)? = state { return vault }

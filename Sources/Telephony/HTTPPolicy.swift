@@ -1,14 +1,10 @@
 import Foundation
 
-/// Timeouts, retry budget and connection limits for every upstream call.
-///
-/// On Linux, URLSession's only timer is an idle timer ("no byte received for N whole seconds",
-/// sub-second values are truncated) and there is no separate connect timeout. `HTTPTransport`
-/// therefore uses `connectTimeout` (rounded up to whole seconds) as the idle/time-to-first-byte
-/// bound for retried reads, `requestTimeout` as the idle bound for mutations, and enforces
-/// `requestTimeout` itself as a hard per-attempt deadline.
+/// Timeouts, retry budget and connection limits for every upstream call. `connectTimeout` bounds
+/// establishing a connection (TCP, proxy tunnel); `requestTimeout` is a hard deadline on each
+/// attempt, from sending to the last byte of the body.
 public struct HTTPPolicy: Sendable, Equatable {
-  /// Bound on establishing a connection (on Linux: on any silence) for reads. Default 10 s.
+  /// Bound on establishing a connection. Default 10 s.
   public var connectTimeout: Duration
   /// Hard limit on one attempt, from sending to the last byte of the body. Default 30 s.
   public var requestTimeout: Duration

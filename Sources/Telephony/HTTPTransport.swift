@@ -1,11 +1,10 @@
+import AsyncHTTPClient
 import Foundation
-
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 
 /// Sends upstream requests with timeouts, the retry policy and error mapping. Create one per
-/// process and share it between `VapiClient` and `TwilioClient`.
+/// process and share it between `VapiClient` and `TwilioClient`; call `shutdown()` before exit.
 ///
 /// Retry policy:
 /// - GET: retried on 429, 408, 5xx, network failures and an unreadable 2xx body, up to
@@ -14,44 +13,51 @@ import Foundation
 /// - POST/PATCH/DELETE: retried only on 429 and on failures proving nothing was sent (connection
 ///   refused, DNS failure). Whatever else comes back is judged by `WriteOutcomeRule`: once the
 ///   request may have reached the server, a failure is `.outcomeUnknown` and is never retried.
-/// - Cancelling the calling task cancels the transfer at once, makes no further attempt and
-///   throws `CancellationError`.
+/// - Each attempt has a connect timeout (`connectTimeout`) and a hard deadline (`requestTimeout`)
+///   from sending to the last byte of the body.
+/// - Cancelling the calling task cancels the HTTP call at once (its connection is closed), makes
+///   no further attempt and throws `CancellationError`.
 ///
-/// Connections: reads share one pooled `URLSession`. Mutations go through a second session whose
-/// requests carry `Connection: close`, so each uses a fresh connection: libcurl silently re-sends
-/// a request (POST included) when a *reused* connection closes without a reply, which would turn
-/// a lost reply into a duplicate purchase. Redirects are never followed (they would carry the
-/// credentials to wherever `Location` points); a 3xx is returned as `.rejected`. See
-/// `SessionDelegate` for the 401 `WWW-Authenticate: Basic` hang it works around.
+/// HTTP runs on AsyncHTTPClient (SwiftNIO, BoringSSL), made on the first request; see
+/// `UpstreamHTTPClients` for connections (a write always has one of its own), redirects (never
+/// followed: a 3xx is judged like any other status), proxies and certificates, and
+/// `RetryPolicy.classify` for how its errors map onto "nothing was sent" or "maybe sent".
 public final class HTTPTransport: Sendable {
   /// The policy in force.
   public let policy: HTTPPolicy
-  private let readSession: URLSession
-  private let writeSession: URLSession
+  /// The largest response body read; a longer one fails the attempt ("response too large").
+  static let maxBodyBytes = 64 << 20
+  private let clients: UpstreamHTTPClients
   private let observer: (@Sendable (HTTPEvent) -> Void)?
 
-  /// Creates the sessions. `observer` receives one `HTTPEvent` per attempt (no URL, header or
-  /// body is ever in it) and must not block.
-  public init(policy: HTTPPolicy = HTTPPolicy(), observer: (@Sendable (HTTPEvent) -> Void)? = nil) {
+  /// Creates the transport (no thread, no socket until the first request). `environment` supplies
+  /// the proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, either case) and
+  /// `SSL_CERT_FILE`. `observer` receives one `HTTPEvent` per attempt (no URL, header or body is
+  /// ever in it) and must not block.
+  public init(
+    policy: HTTPPolicy = HTTPPolicy(), environment: [String: String] = ProcessInfo.processInfo.environment,
+    observer: (@Sendable (HTTPEvent) -> Void)? = nil
+  ) {
     self.policy = policy
     self.observer = observer
-    let total = Self.wholeSeconds(policy.requestTimeout)
-    self.readSession = Self.makeSession(policy: policy, idleTimeout: min(Self.wholeSeconds(policy.connectTimeout), total))
-    self.writeSession = Self.makeSession(policy: policy, idleTimeout: total)
+    self.clients = UpstreamHTTPClients(policy: policy, environment: environment)
   }
 
-  deinit {
-    readSession.finishTasksAndInvalidate()
-    writeSession.finishTasksAndInvalidate()
+  /// Closes the connections and stops the HTTP thread, if a request ever started them; waits for
+  /// both. Call from a thread that is not running a request (e.g. the main thread at exit).
+  /// Later requests fail with `.unavailable`.
+  public func shutdown() {
+    clients.shutdown()
   }
+
+  /// Whether the HTTP client has been started (by a first request).
+  public var started: Bool { clients.started }
 
   /// Sends `request` to `provider` and decodes a 2xx body with `decode` (a throw there counts as
   /// an unreadable body). Throws `UpstreamError` or `CancellationError`, nothing else.
   public func send<T: Sendable>(
     _ request: HTTPRequest, provider: Provider, redactor: Redactor, decode: (Data) throws -> T
   ) async throws -> T {
-    let urlRequest = makeURLRequest(request)
-    let session = request.method.isRetriableRead ? readSession : writeSession
     var failures = 0
     while true {
       try Task.checkCancellation()
@@ -60,13 +66,14 @@ public final class HTTPTransport: Sendable {
       var status: Int?
       let step: Step<T>
       do {
-        let (data, response) = try await InFlightRequest.run(urlRequest, on: session, deadline: policy.requestTimeout)
-        status = response.statusCode
-        step = evaluate(response: response, data: data, method: request.method, provider: provider, redactor: redactor, decode: decode)
-      } catch is CancellationError {
-        emit(request, provider, status: nil, attempt: attempt, started: started, retryDelay: nil, failure: "cancelled")
-        throw CancellationError()
+        let reply = try await perform(request)
+        status = reply.status
+        step = evaluate(reply: reply, method: request.method, provider: provider, redactor: redactor, decode: decode)
       } catch {
+        if Task.isCancelled || error is CancellationError {
+          emit(request, provider, status: nil, attempt: attempt, started: started, retryDelay: nil, failure: "cancelled")
+          throw CancellationError()
+        }
         step = evaluate(failure: error, method: request.method, provider: provider)
       }
       let failure = step.error?.reason  // set only when there is no usable response
@@ -110,13 +117,12 @@ public final class HTTPTransport: Sendable {
   }
 
   private func evaluate<T>(
-    response: HTTPURLResponse, data: Data, method: HTTPMethod, provider: Provider, redactor: Redactor,
-    decode: (Data) throws -> T
+    reply: Reply, method: HTTPMethod, provider: Provider, redactor: Redactor, decode: (Data) throws -> T
   ) -> Step<T> {
-    let status = response.statusCode
+    let status = reply.status
     if (200..<300).contains(status) {
       do {
-        return .success(try decode(data))
+        return .success(try decode(reply.body))
       } catch {
         let reason = RetryPolicy.badBodyReason
         if method.isRetriableRead {
@@ -125,8 +131,8 @@ public final class HTTPTransport: Sendable {
         return .fail(UpstreamError(provider: provider, kind: .outcomeUnknown, status: status, reason: reason))
       }
     }
-    let requested = RetryPolicy.requestedDelay(header: { response.value(forHTTPHeaderField: $0) })
-    let body = UpstreamErrorBody.parse(data)
+    let requested = RetryPolicy.requestedDelay(header: { reply.headers.first(name: $0) })
+    let body = UpstreamErrorBody.parse(reply.body)
     let fields = body?.fields(for: provider, redactor: redactor)
     let error = UpstreamError(
       provider: provider,
@@ -166,42 +172,56 @@ public final class HTTPTransport: Sendable {
         attempt: attempt, duration: ContinuousClock.now - started, retryDelay: retryDelay, failure: failure))
   }
 
-  // MARK: - URLSession setup
+  // MARK: - One attempt
 
-  private func makeURLRequest(_ request: HTTPRequest) -> URLRequest {
-    var r = URLRequest(url: request.url, cachePolicy: .reloadIgnoringLocalCacheData)
-    r.httpMethod = request.method.rawValue
-    r.httpShouldHandleCookies = false
+  /// A complete reply: status, headers and the whole body.
+  private struct Reply: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: Data
+  }
+
+  /// Sends `request` once and reads the whole reply, within `policy.requestTimeout`.
+  private func perform(_ request: HTTPRequest) async throws -> Reply {
+    let client = try clients.client(for: request.url, write: !request.method.isRetriableRead)
+    var outgoing = HTTPClientRequest(url: request.url.absoluteString)
+    outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+    outgoing.headers.reserveCapacity(request.headers.count)
     for (name, value) in request.headers {
-      r.setValue(value, forHTTPHeaderField: name)
+      outgoing.headers.add(name: name, value: value)
     }
-    if !request.method.isRetriableRead {
-      r.setValue("close", forHTTPHeaderField: "Connection")
+    if let body = request.body {
+      outgoing.body = .bytes(ByteBuffer(bytes: body))
     }
-    r.httpBody = request.body
-    return r
+    let limit = policy.requestTimeout
+    let prepared = outgoing
+    return try await Self.within(limit) {
+      let response = try await client.execute(prepared, deadline: .now() + TimeAmount(limit))
+      let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
+      return Reply(status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+    }
   }
 
-  /// URLSession on Linux truncates timeouts to whole seconds (0.5 s becomes an immediate
-  /// timeout), so round up and never go below one second; the hard deadline is enforced by
-  /// `InFlightRequest`.
-  private static func wholeSeconds(_ d: Duration) -> TimeInterval {
-    max(1, d.seconds.rounded(.up))
+  /// Runs `operation`, cancelling it and throwing `TransportTimeout` when `limit` passes first.
+  /// (AsyncHTTPClient's own deadline covers only the wait for the response head.)
+  static func within<R: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> R)
+    async throws -> R
+  {
+    try await withThrowingTaskGroup(of: R.self) { group in
+      group.addTask(operation: operation)
+      group.addTask {
+        try await Task.sleep(for: limit)
+        throw TransportTimeout()
+      }
+      defer { group.cancelAll() }
+      return try await group.next()!
+    }
   }
+}
 
-  private static func makeSession(policy: HTTPPolicy, idleTimeout: TimeInterval) -> URLSession {
-    let config = URLSessionConfiguration.ephemeral
-    config.httpShouldSetCookies = false
-    config.httpCookieAcceptPolicy = .never
-    config.httpCookieStorage = nil
-    config.urlCredentialStorage = nil
-    config.urlCache = nil
-    config.requestCachePolicy = .reloadIgnoringLocalCacheData
-    config.timeoutIntervalForRequest = idleTimeout
-    config.timeoutIntervalForResource = max(idleTimeout, wholeSeconds(policy.requestTimeout))
-    config.httpMaximumConnectionsPerHost = policy.httpMaximumConnectionsPerHost
-    return URLSession(configuration: config, delegate: SessionDelegate(), delegateQueue: nil)
-  }
+/// The hard per-attempt deadline passed before the response was complete.
+struct TransportTimeout: Error {
+  let reason = "timed out"
 }
 
 extension RetryPolicy {

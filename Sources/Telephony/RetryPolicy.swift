@@ -1,8 +1,9 @@
+import AsyncHTTPClient
 import Foundation
-
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
 
 /// How a failure without a usable HTTP response relates to the request having reached the server.
 enum NetworkFailure: Equatable, Sendable {
@@ -23,49 +24,83 @@ enum NetworkFailure: Equatable, Sendable {
 
 /// The pure parts of the retry policy: classification, status mapping, delays.
 enum RetryPolicy {
-  /// Classifies a URLSession error (not cancellation, which is handled before).
+  /// Classifies an error of one attempt that has no usable reply (cancellation is handled before).
   ///
-  /// FoundationNetworking (libcurl) maps only a few curl errors to specific `URLError` codes:
-  /// ECONNREFUSED → `.cannotConnectToHost`, unresolved host → `.cannotFindHost`, reset →
-  /// `.networkConnectionLost`, empty reply → `.badServerResponse`, timeouts → `.timedOut`; every
-  /// other curl error is `.unknown` with curl's text. Curl's own "Failed to connect"/"Could not
-  /// resolve" texts are recognised as not-sent; anything unrecognised counts as maybe-sent.
+  /// Only failures that happen before the connection exists prove that nothing was sent:
+  /// AsyncHTTPClient writes a request only on an established connection (after the TLS handshake
+  /// and any proxy `CONNECT`), and it never re-sends one. So:
+  /// - `NIOConnectionError` (DNS failure, connection refused or unreachable, for the server or the
+  ///   proxy) → not sent; a TLS handshake failure → not sent, or fatal when the certificate is
+  ///   rejected; a proxy that refuses the tunnel → fatal, not sent.
+  /// - every timeout (connect, TLS, deadline), a reset or closed connection, a truncated body →
+  ///   maybe sent; a reply that is not HTTP or too large → fatal, sent.
+  /// - anything unrecognised → maybe sent.
   static func classify(_ error: Error) -> NetworkFailure {
-    if let failure = error as? TransportTimeout {
-      return .maybeSent(reason: failure.reason)
-    }
-    guard let urlError = error as? URLError else {
-      return .maybeSent(reason: "network error")
-    }
-    switch urlError.code {
-    case .cannotConnectToHost: return .notSent(reason: "cannot connect")
-    case .cannotFindHost, .dnsLookupFailed: return .notSent(reason: "DNS lookup failed")
-    case .notConnectedToInternet: return .notSent(reason: "not connected to a network")
-    case .secureConnectionFailed: return .notSent(reason: "TLS handshake failed")
-    case .timedOut: return .maybeSent(reason: "timed out")
-    case .networkConnectionLost: return .maybeSent(reason: "connection reset or lost")
-    case .badServerResponse, .zeroByteResource, .cannotParseResponse:
-      return .maybeSent(reason: "no valid response")
-    // libcurl reports a reply that is not HTTP at all (after the request was sent) as an
-    // unsupported protocol, which Foundation maps to these codes.
-    case .badURL, .unsupportedURL: return .fatal(reason: "invalid URL or non-HTTP reply", sent: true)
-    case .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
-      .serverCertificateHasUnknownRoot, .clientCertificateRejected, .clientCertificateRequired:
-      return .fatal(reason: "TLS certificate rejected", sent: false)
-    case .httpTooManyRedirects, .redirectToNonExistentLocation: return .fatal(reason: "redirect refused", sent: true)
-    default:
-      let text = urlError.localizedDescription
-      if text.hasPrefix("Failed to connect to") || text.contains("Couldn't connect to server")
-        || text.contains("Could not connect to server")
-      {
-        return .notSent(reason: "cannot connect")
-      }
-      if text.hasPrefix("Could not resolve") || text.contains("Couldn't resolve host") {
+    switch error {
+    case let timeout as TransportTimeout:
+      return .maybeSent(reason: timeout.reason)
+    case let routing as RoutingFailure:
+      return .fatal(reason: routing.reason, sent: false)
+    case let connect as NIOConnectionError:
+      if connect.connectionErrors.isEmpty, connect.dnsAError != nil || connect.dnsAAAAError != nil {
         return .notSent(reason: "DNS lookup failed")
       }
-      if text.contains("SSL certificate problem") || text.contains("certificate verify failed") {
-        return .fatal(reason: "TLS certificate rejected", sent: false)
+      return .notSent(reason: "cannot connect")
+    case let client as HTTPClientError:
+      return classify(client)
+    case let io as IOError:
+      switch io.errnoCode {
+      case ECONNREFUSED, ENETUNREACH, EHOSTUNREACH: return .notSent(reason: "cannot connect")
+      case ECONNRESET, EPIPE, ECONNABORTED: return .maybeSent(reason: "connection reset or lost")
+      case ETIMEDOUT: return .maybeSent(reason: "timed out")
+      default: return .maybeSent(reason: "network error")
       }
+    case let channel as ChannelError:
+      switch channel {
+      case .connectTimeout: return .maybeSent(reason: "timed out")
+      case .ioOnClosedChannel, .eof, .outputClosed, .inputClosed, .alreadyClosed:
+        return .maybeSent(reason: "connection reset or lost")
+      default: return .maybeSent(reason: "network error")
+      }
+    case let tls as NIOSSLError:
+      switch tls {
+      case .handshakeFailed(let cause):
+        return String(describing: cause).contains("CERTIFICATE_VERIFY_FAILED")
+          ? .fatal(reason: "TLS certificate rejected", sent: false) : .notSent(reason: "TLS handshake failed")
+      case .uncleanShutdown: return .maybeSent(reason: "connection reset or lost")
+      default: return .maybeSent(reason: "network error")
+      }
+    case is NIOSSLExtraError:  // e.g. the certificate does not name the host
+      return .fatal(reason: "TLS certificate rejected", sent: false)
+    case let parser as HTTPParserError:
+      switch parser {
+      case .invalidEOFState, .closedConnection: return .maybeSent(reason: "connection reset or lost")
+      default: return .fatal(reason: "non-HTTP reply", sent: true)
+      }
+    case is NIOTooManyBytesError:
+      return .fatal(reason: "response too large", sent: true)
+    default:
+      return .maybeSent(reason: "network error")
+    }
+  }
+
+  private static func classify(_ error: HTTPClientError) -> NetworkFailure {
+    switch error {
+    case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .tlsHandshakeTimeout,
+      .httpProxyHandshakeTimeout, .socksHandshakeTimeout:
+      return .maybeSent(reason: "timed out")
+    case .remoteConnectionClosed, .uncleanShutdown:
+      return .maybeSent(reason: "connection reset or lost")
+    case .proxyAuthenticationRequired:
+      return .fatal(reason: "proxy authentication required", sent: false)
+    case .invalidProxyResponse:
+      return .fatal(reason: "proxy refused the connection", sent: false)
+    case .invalidURL, .emptyHost, .emptyScheme:
+      return .fatal(reason: "invalid URL", sent: false)
+    case .alreadyShutdown:
+      return .fatal(reason: "shut down", sent: false)
+    default:
+      if error.description.contains("unsupportedScheme") { return .fatal(reason: "invalid URL", sent: false) }
       return .maybeSent(reason: "network error")
     }
   }

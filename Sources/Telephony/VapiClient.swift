@@ -40,33 +40,31 @@ public struct VapiClient: Sendable {
     search: String? = nil,
     onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [VapiPhoneNumber] {
-    var all: [VapiPhoneNumber] = []
-    try await walkPhoneNumbers(search: search) { fresh, progress in
-      all.append(contentsOf: fresh)
-      try await onPage(fresh, PageProgress(page: progress.page, itemsSoFar: all.count, totalItems: progress.totalItems))
-      return true
-    }
-    return all
+    try await walkPhoneNumbers(search: search, onPage: onPage)
   }
 
-  /// The number whose E.164 is exactly `e164`, or nil. Vapi has no exact number filter: this
-  /// searches `/v2/phone-number` on the digits (without `+`, whose handling by `search` is
-  /// unconfirmed) and keeps only an exact match, stopping at the first page that holds it.
+  /// The number whose E.164 is exactly `e164`, or nil: Vapi has no exact number filter, so this
+  /// searches on the digits (without `+`, whose handling by `search` is unconfirmed) and keeps only
+  /// the exact match among the partial matches.
   public func findPhoneNumber(e164: String) async throws -> VapiPhoneNumber? {
-    let digits = String(e164.drop { $0 == "+" })
-    var found: VapiPhoneNumber?
-    try await walkPhoneNumbers(search: digits) { fresh, _ in
-      found = fresh.first { $0.number == e164 }
-      return found == nil
-    }
-    return found
+    try await searchPhoneNumbers(digits: String(e164.drop { $0 == "+" })).first { $0.number == e164 }
   }
 
-  /// Walks `/v2/phone-number` (see `listPhoneNumbers`); `onPage` gets each page's new items and
-  /// returns whether to go on.
+  /// The numbers whose number, name or SIP URI contains `digits` (`GET /v2/phone-number?search=…`,
+  /// every page, newest first): usually one request where the whole list takes one per 1000
+  /// numbers. Vapi's search is a partial, case-insensitive match, so callers keep only the exact
+  /// number they look for. `digits` longer than 100 characters (Vapi's limit) are refused.
+  public func searchPhoneNumbers(digits: String) async throws -> [VapiPhoneNumber] {
+    guard !digits.isEmpty, digits.count <= 100 else {
+      throw UpstreamError(provider: .vapi, kind: .rejected, reason: "invalid search")
+    }
+    return try await walkPhoneNumbers(search: digits) { _, _ in }
+  }
+
   private func walkPhoneNumbers(
-    search: String?, onPage: ([VapiPhoneNumber], PageProgress) async throws -> Bool
-  ) async throws {
+    search: String?, onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void
+  ) async throws -> [VapiPhoneNumber] {
+    var all: [VapiPhoneNumber] = []
     var seen = Set<String>()
     var pin: String?
     var page = 1
@@ -75,8 +73,8 @@ public struct VapiClient: Sendable {
       var query: [(String, String)] = [
         ("limit", String(Self.pageSize)), ("page", String(page)), ("sortOrder", "DESC"), ("sortBy", "createdAt"),
       ]
-      if let search { query.append(("search", search)) }
       if let pin { query.append(("createdAtLe", pin)) }
+      if let search { query.append(("search", search)) }
       let result = try await send(
         .get, "/v2/phone-number", template: "/v2/phone-number", query: query, as: VapiPhoneNumberPage.self)
       if page == 1 { pin = result.results.first?.createdAt }
@@ -86,7 +84,8 @@ public struct VapiClient: Sendable {
       for item in result.results where seen.insert(item.id).inserted {
         fresh.append(item)
       }
-      let goOn = try await onPage(fresh, PageProgress(page: page, itemsSoFar: seen.count, totalItems: result.metadata?.totalItems))
+      all.append(contentsOf: fresh)
+      try await onPage(fresh, PageProgress(page: page, itemsSoFar: all.count, totalItems: result.metadata?.totalItems))
 
       let meta = result.metadata
       let more: Bool
@@ -98,7 +97,7 @@ public struct VapiClient: Sendable {
         more = result.results.count >= Self.pageSize
       }
       // A page with nothing new means the server is not advancing: stop rather than loop.
-      if !goOn || !more || result.results.isEmpty || fresh.isEmpty { return }
+      if !more || result.results.isEmpty || fresh.isEmpty { return all }
       if page >= Self.maxPages {
         throw UpstreamError(provider: .vapi, kind: .unavailable, reason: "pagination did not end")
       }

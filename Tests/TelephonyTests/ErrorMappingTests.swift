@@ -32,9 +32,9 @@ final class ErrorMappingTests: XCTestCase {
     let e = await expectUpstreamError { try await Fixture.twilio(server).checkCredentials() }
     XCTAssertEqual(e?.kind, .unauthorized)
     XCTAssertEqual(e?.status, 401)
-    // FoundationNetworking hangs on a Basic challenge unless it is cancelled, which drops the
-    // body: the kind and status survive, Twilio's code and message do not.
-    XCTAssertEqual(e?.summary, "Twilio API error: 401 - unauthorized")
+    // A Basic challenge is an ordinary reply (URLSession used to hang on it and lose the body).
+    XCTAssertEqual(e?.upstreamCode, "20003")
+    XCTAssertEqual(e?.summary, "Twilio API error: 401 - Authenticate")
     XCTAssertEqual(server.requestCount, 1)
     XCTAssertLessThan(ContinuousClock.now - start, .seconds(2), "must not hang until the deadline")
   }
@@ -235,7 +235,7 @@ final class ErrorMappingTests: XCTestCase {
   func testConnectionRefusedIsUnavailableCannotConnect() async throws {
     let port = TestHTTPServer.closedPort()
     let events = Box<[HTTPEvent]>([])
-    let transport = HTTPTransport(policy: Fixture.policy(maxRetries: 2)) { e in events.update { $0.append(e) } }
+    let transport = HTTPTransport(policy: Fixture.policy(maxRetries: 2), environment: [:]) { e in events.update { $0.append(e) } }
     let client = VapiClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, apiKey: Fixture.vapiKey, transport: transport)
     let e = await expectUpstreamError { try await client.getPhoneNumber(id: "a") }
     XCTAssertEqual(e?.kind, .unavailable)
@@ -254,7 +254,6 @@ final class ErrorMappingTests: XCTestCase {
     let elapsed = ContinuousClock.now - start
     XCTAssertEqual(e?.kind, .unavailable)
     XCTAssertEqual(e?.reason, "timed out")
-    // URLSession's own timer would fire at 1 s (it only has whole seconds).
     XCTAssertLessThan(elapsed, .milliseconds(850), "sub-second deadline enforced by the transport")
     XCTAssertGreaterThanOrEqual(elapsed, .milliseconds(190))
   }

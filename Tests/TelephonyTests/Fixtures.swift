@@ -23,14 +23,14 @@ enum Fixture {
     if let events {
       observer = { event in events.update { $0.append(event) } }
     }
-    let transport = HTTPTransport(policy: policy, observer: observer)
+    let transport = HTTPTransport(policy: policy, environment: [:], observer: observer)
     return VapiClient(baseURL: server.baseURL, apiKey: vapiKey, transport: transport, version: "1.2.3")
   }
 
   static func twilio(_ server: TestHTTPServer, base: URL? = nil, policy: HTTPPolicy = policy()) -> TwilioClient {
     TwilioClient(
       baseURL: base ?? server.baseURL, accountSid: accountSid, authToken: authToken,
-      transport: HTTPTransport(policy: policy), version: "1.2.3")
+      transport: HTTPTransport(policy: policy, environment: [:]), version: "1.2.3")
   }
 
   static func vapiNumberJSON(id: String, createdAt: String = "2025-01-01T00:00:00.000Z", extra: String = "") -> String {

@@ -32,9 +32,9 @@ final class MutationRetryTests: XCTestCase {
     XCTAssertEqual(server.requestCount, 1)
   }
 
-  /// libcurl silently re-sends a request when a *reused* keep-alive connection closes without a
-  /// reply. Mutations must therefore never travel on a reused connection.
-  func testPostAfterKeepAliveGetIsNotResentByCurl() async throws {
+  /// A write never travels on a reused keep-alive connection (libcurl used to re-send a request,
+  /// POST included, when a reused connection closed without a reply): each has a fresh one.
+  func testPostAfterKeepAliveGetTravelsOnAFreshConnectionAndIsSentOnce() async throws {
     let server = try TestHTTPServer { req, _ in
       req.method == "GET" ? .json(200, Fixture.vapiNumberJSON(id: "warm")) : .close
     }
@@ -42,15 +42,33 @@ final class MutationRetryTests: XCTestCase {
     let client = Fixture.vapi(server)
     _ = try await client.getPhoneNumber(id: "warm")
     _ = try await client.getPhoneNumber(id: "warm")
+    XCTAssertEqual(server.connectionCount, 1, "reads share a pooled connection")
     let start = ContinuousClock.now
     let e = await expectUpstreamError { try await client.createPhoneNumber(self.create) }
     XCTAssertEqual(e?.kind, .outcomeUnknown)
+    XCTAssertEqual(e?.reason, "connection reset or lost")
     XCTAssertEqual(server.requests.filter { $0.method == "POST" }.count, 1)
-    // One pooled connection for both GETs, one fresh connection for the POST, and no third one
-    // (on a pooled connection curl opens another to re-send, stalling until the idle timeout).
-    XCTAssertEqual(server.connectionCount, 2)
+    try await Task.sleep(for: .milliseconds(200))
+    XCTAssertEqual(server.connectionCount, 2, "one fresh connection for the POST, and no other")
     XCTAssertLessThan(ContinuousClock.now - start, .seconds(2))
-    XCTAssertEqual(server.requests.last?.headers["connection"], "close")
+  }
+
+  func testEachWriteHasAConnectionOfItsOwn() async throws {
+    let server = try TestHTTPServer { req, _ in
+      req.method == "GET" ? .json(200, Fixture.vapiNumberJSON(id: "r")) : .json(201, Fixture.vapiNumberJSON(id: "w"))
+    }
+    defer { server.stop() }
+    let client = Fixture.vapi(server)
+    _ = try await client.getPhoneNumber(id: "r")
+    _ = try await client.createPhoneNumber(create)
+    _ = try await client.updatePhoneNumber(id: "w", VapiUpdateBody(name: .value("x")))
+    _ = try await client.deletePhoneNumber(id: "w")
+    _ = try await client.getPhoneNumber(id: "r")
+    let byMethod = Dictionary(grouping: server.requests, by: \.method)
+    let writeConnections = Set(server.requests.filter { $0.method != "GET" }.map(\.connection))
+    XCTAssertEqual(writeConnections.count, 3, "POST, PATCH and DELETE each on a new connection")
+    XCTAssertEqual(Set(byMethod["GET"]!.map(\.connection)).count, 1, "reads reuse theirs")
+    XCTAssertTrue(writeConnections.isDisjoint(with: byMethod["GET"]!.map(\.connection)))
   }
 
   func testPostGarbage2xxIsOutcomeUnknownAndSentOnce() async throws {
@@ -109,7 +127,7 @@ final class MutationRetryTests: XCTestCase {
   func testPostToRefusedPortIsRetriedAndUnavailable() async throws {
     let port = TestHTTPServer.closedPort()
     let events = Box<[HTTPEvent]>([])
-    let transport = HTTPTransport(policy: Fixture.policy(maxRetries: 2)) { e in events.update { $0.append(e) } }
+    let transport = HTTPTransport(policy: Fixture.policy(maxRetries: 2), environment: [:]) { e in events.update { $0.append(e) } }
     let client = VapiClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, apiKey: Fixture.vapiKey, transport: transport)
     let e = await expectUpstreamError { try await client.createPhoneNumber(self.create) }
     XCTAssertEqual(e?.kind, .unavailable, "nothing was sent: not an unknown outcome")

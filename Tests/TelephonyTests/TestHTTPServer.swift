@@ -44,6 +44,11 @@ indirect enum ServerAction: Sendable {
   case truncated
   /// Never reply; hold the connection until the client goes away.
   case hang
+  /// Send these bytes (not an HTTP reply) and close.
+  case raw(Data)
+  /// Act as an HTTP proxy for a `CONNECT` request: answer 200 and relay bytes both ways to
+  /// 127.0.0.1:`port` until either side closes.
+  case tunnel(port: UInt16)
   case delayed(TimeInterval, ServerAction)
 
   static func json(_ status: Int, _ text: String, headers: [String: String] = [:]) -> ServerAction {
@@ -201,9 +206,55 @@ final class TestHTTPServer: @unchecked Sendable {
         }
         lock.withLock { _hangsEnded += 1 }
         return
+      case .raw(let bytes):
+        _ = write(fd, bytes)
+        return
+      case .tunnel(let port):
+        relay(fd, toPort: port, pending: &buffer)
+        return
       case .delayed:
         return
       }
+    }
+  }
+
+  private func relay(_ fd: Int32, toPort port: UInt16, pending: inout [UInt8]) {
+    let upstream = socket(AF_INET, Int32(SOCK_STREAM_VALUE), 0)
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = port.bigEndian
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &addr) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard upstream >= 0, connected == 0 else {
+      if upstream >= 0 { close(upstream) }
+      _ = write(fd, Data("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n".utf8))
+      return
+    }
+    defer { close(upstream) }
+    guard write(fd, Data("HTTP/1.1 200 Connection established\r\n\r\n".utf8)) else { return }
+    if !pending.isEmpty {
+      _ = write(upstream, Data(pending))
+      pending.removeAll()
+    }
+    let back = DispatchSemaphore(value: 0)
+    Thread.detachNewThread { [self] in
+      pump(from: upstream, to: fd)
+      shutdown(fd, Int32(SHUT_RDWR_VALUE))
+      back.signal()
+    }
+    pump(from: fd, to: upstream)
+    shutdown(upstream, Int32(SHUT_RDWR_VALUE))
+    back.wait()
+  }
+
+  private func pump(from source: Int32, to target: Int32) {
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let n = recv(source, &chunk, chunk.count, 0)
+      if n <= 0 { return }
+      guard write(target, Data(chunk[..<n])) else { return }
     }
   }
 

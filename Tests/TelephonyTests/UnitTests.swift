@@ -1,4 +1,8 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
 import XCTest
 
 @testable import Telephony
@@ -125,19 +129,50 @@ final class RetryPolicyTests: XCTestCase {
     }
     XCTAssertEqual(R.verdict(failure: .notSent(reason: "cannot connect")), .refused)
     XCTAssertEqual(R.verdict(failure: .maybeSent(reason: "timed out")), .unknown)
-    XCTAssertEqual(R.verdict(failure: .fatal(reason: "invalid URL or non-HTTP reply", sent: true)), .unknown)
+    XCTAssertEqual(R.verdict(failure: .fatal(reason: "non-HTTP reply", sent: true)), .unknown)
     XCTAssertEqual(R.verdict(failure: .fatal(reason: "TLS certificate rejected", sent: false)), .refused)
   }
 
+  /// AsyncHTTPClient/NIO errors onto "provably not sent" / "maybe sent" / fatal. The same
+  /// failures are produced for real against a socket in NetworkFailureTests.
   func testNetworkFailureClassification() {
-    XCTAssertEqual(RetryPolicy.classify(URLError(.cannotConnectToHost)), .notSent(reason: "cannot connect"))
-    XCTAssertEqual(RetryPolicy.classify(URLError(.cannotFindHost)), .notSent(reason: "DNS lookup failed"))
-    XCTAssertEqual(RetryPolicy.classify(URLError(.timedOut)), .maybeSent(reason: "timed out"))
-    XCTAssertEqual(RetryPolicy.classify(URLError(.networkConnectionLost)), .maybeSent(reason: "connection reset or lost"))
-    XCTAssertEqual(RetryPolicy.classify(URLError(.badServerResponse)), .maybeSent(reason: "no valid response"))
-    XCTAssertEqual(RetryPolicy.classify(URLError(.unknown)), .maybeSent(reason: "network error"))
-    XCTAssertEqual(RetryPolicy.classify(TransportTimeout()), .maybeSent(reason: "timed out"))
-    XCTAssertEqual(RetryPolicy.classify(URLError(.badURL)), .fatal(reason: "invalid URL or non-HTTP reply", sent: true))
+    typealias F = NetworkFailure
+    func c(_ e: Error) -> F { RetryPolicy.classify(e) }
+    // Before any connection exists: nothing was sent.
+    XCTAssertEqual(c(IOError(errnoCode: ECONNREFUSED, reason: "connect")), .notSent(reason: "cannot connect"))
+    XCTAssertEqual(c(IOError(errnoCode: EHOSTUNREACH, reason: "connect")), .notSent(reason: "cannot connect"))
+    XCTAssertEqual(c(RoutingFailure(reason: "unusable proxy setting")), .fatal(reason: "unusable proxy setting", sent: false))
+    XCTAssertEqual(c(HTTPClientError.proxyAuthenticationRequired), .fatal(reason: "proxy authentication required", sent: false))
+    XCTAssertEqual(c(HTTPClientError.invalidProxyResponse), .fatal(reason: "proxy refused the connection", sent: false))
+    XCTAssertEqual(c(HTTPClientError.invalidURL), .fatal(reason: "invalid URL", sent: false))
+    XCTAssertEqual(c(HTTPClientError.unsupportedScheme("ftp")), .fatal(reason: "invalid URL", sent: false))
+    XCTAssertEqual(c(HTTPClientError.alreadyShutdown), .fatal(reason: "shut down", sent: false))
+    // Every timeout counts as maybe sent, as the documented rule says.
+    for timeout: Error in [
+      TransportTimeout(), HTTPClientError.connectTimeout, HTTPClientError.deadlineExceeded, HTTPClientError.readTimeout,
+      HTTPClientError.tlsHandshakeTimeout, HTTPClientError.httpProxyHandshakeTimeout, ChannelError.connectTimeout(.seconds(1)),
+      IOError(errnoCode: ETIMEDOUT, reason: "read"),
+    ] {
+      XCTAssertEqual(c(timeout), .maybeSent(reason: "timed out"), "\(timeout)")
+    }
+    // After the request may have left.
+    for lost: Error in [
+      HTTPClientError.remoteConnectionClosed, IOError(errnoCode: ECONNRESET, reason: "read"),
+      IOError(errnoCode: EPIPE, reason: "write"), ChannelError.eof, ChannelError.ioOnClosedChannel,
+      NIOSSLError.uncleanShutdown, HTTPParserError.invalidEOFState,
+    ] {
+      XCTAssertEqual(c(lost), .maybeSent(reason: "connection reset or lost"), "\(lost)")
+    }
+    XCTAssertEqual(c(HTTPParserError.invalidConstant), .fatal(reason: "non-HTTP reply", sent: true))
+    XCTAssertEqual(c(HTTPParserError.invalidVersion), .fatal(reason: "non-HTTP reply", sent: true))
+    XCTAssertEqual(c(NIOTooManyBytesError(maxBytes: 10)), .fatal(reason: "response too large", sent: true))
+    XCTAssertEqual(c(HTTPClientError.cancelled), .maybeSent(reason: "network error"))
+    XCTAssertEqual(c(CocoaError(.fileNoSuchFile)), .maybeSent(reason: "network error"))
+    // And what that means for a write.
+    XCTAssertEqual(WriteOutcomeRule.verdict(failure: c(IOError(errnoCode: ECONNREFUSED, reason: "connect"))), .refused)
+    XCTAssertEqual(WriteOutcomeRule.verdict(failure: c(HTTPClientError.remoteConnectionClosed)), .unknown)
+    XCTAssertEqual(WriteOutcomeRule.verdict(failure: c(HTTPClientError.connectTimeout)), .unknown)
+    XCTAssertEqual(WriteOutcomeRule.verdict(failure: c(HTTPParserError.invalidConstant)), .unknown)
   }
 }
 

@@ -48,6 +48,19 @@ private final class PageLog: @unchecked Sendable {
 }
 
 final class VapiClientTests: XCTestCase {
+  func testSearchSendsTheDigitsAndWalksEveryPage() async throws {
+    let list = FakeVapiList(count: 1500)
+    let server = try TestHTTPServer { req, _ in list.respond(req) }
+    defer { server.stop() }
+    let found = try await Fixture.vapi(server).searchPhoneNumbers(digits: "14155550100")
+    XCTAssertEqual(found.count, 1500)
+    XCTAssertEqual(server.requests.map { $0.query["search"] }, ["14155550100", "14155550100"])
+    XCTAssertEqual(server.requests.map(\.path), ["/v2/phone-number", "/v2/phone-number"])
+    let e = await expectUpstreamError { try await Fixture.vapi(server).searchPhoneNumbers(digits: String(repeating: "1", count: 101)) }
+    XCTAssertEqual(e?.kind, .rejected)
+    XCTAssertEqual(server.requestCount, 2, "an over-long search is refused before any request")
+  }
+
   func testListWalksPastTheCapPinsTheSetAndReportsProgress() async throws {
     let fake = FakeVapiList(count: 2500)
     let server = try TestHTTPServer { req, i in
@@ -160,7 +173,7 @@ final class VapiClientTests: XCTestCase {
   func testBaseURLWithPathPrefix() async throws {
     let server = try TestHTTPServer { _, _ in .json(200, "[]") }
     defer { server.stop() }
-    let transport = HTTPTransport(policy: Fixture.policy())
+    let transport = HTTPTransport(policy: Fixture.policy(), environment: [:])
     let client = VapiClient(
       baseURL: server.baseURL.appendingPathComponent("vapi/"), apiKey: Fixture.vapiKey, transport: transport)
     try await client.checkCredentials()

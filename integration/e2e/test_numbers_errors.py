@@ -244,9 +244,9 @@ def test_twilio_read_unavailable_after_retries(connected, fake):
     fake.fault("reset", provider="twilio", method="GET", times=None, skip=1)   # page 2 never answers
     err = error_of(connected, "listTwilio")
     assert err["code"] == 1004 and err["data"]["provider"] == "twilio"
-    # page 1, then page 2 tried 1 + 3 times by switchboard; libcurl may silently re-send a GET once on
-    # each pooled keep-alive connection that was reset (harmless for a read), so allow a few more.
-    assert 1 + 4 <= len(twilio_list_requests(fake)) <= 1 + 4 + 4
+    # page 1, then page 2 tried 1 + 3 times by switchboard, and nothing else: the HTTP client never
+    # re-sends a request by itself (libcurl used to, on a reset keep-alive connection).
+    assert len(twilio_list_requests(fake)) == 1 + 4
 
 
 def test_import_sid_lookup_unavailable(connected, fake):

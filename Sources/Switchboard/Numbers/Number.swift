@@ -75,28 +75,3 @@ public struct Number: Codable, Sendable, Equatable {
     "voiceOnly": true, "fallbackDestination": ["type": "number", "number": "+14155550100"],
   ]
 }
-
-/// A number of the Twilio account, as `listTwilio` returns it.
-public struct TwilioNumber: Encodable, Sendable, Equatable {
-  public struct Capabilities: Encodable, Sendable, Equatable {
-    public var voice, sms, mms, fax: Bool
-  }
-  public var sid: String
-  public var phoneNumber: String
-  public var friendlyName: String
-  public var capabilities: Capabilities
-  /// Whether Vapi already has this number.
-  public var imported: Bool
-  /// The Vapi id when imported.
-  public var vapiId: String?
-
-  static let schema = JSONSchema.object(
-    [
-      ("sid", .string(pattern: PhoneNumberSID.pattern)), ("phoneNumber", .string()), ("friendlyName", .string()),
-      ("capabilities", .object(
-        [("voice", .boolean()), ("sms", .boolean()), ("mms", .boolean()), ("fax", .boolean())],
-        required: ["voice", "sms", "mms", "fax"])),
-      ("imported", .boolean()), ("vapiId", .string()),
-    ], required: ["sid", "phoneNumber", "friendlyName", "capabilities", "imported"],
-    description: "A number of the Twilio account.")
-}

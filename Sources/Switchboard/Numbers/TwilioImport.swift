@@ -6,7 +6,7 @@ import Telephony
 /// Imports Twilio numbers into Vapi for one profile: looks each up in the Twilio account, refuses
 /// what Vapi already holds before posting, posts the api-facts body (`smsEnabled: false`), and
 /// records every attempt. One instance can import many numbers (`importNumbers`) and then fetches
-/// the Vapi list only once.
+/// the Vapi list only once; a single import asks Vapi's search instead (`VapiNumberIndex`).
 struct TwilioImport: Sendable {
   /// What to import: exactly one of `sid` / `phoneNumber`, and how to name it.
   struct Target: Sendable {
@@ -26,15 +26,14 @@ struct TwilioImport: Sendable {
   let existing: VapiNumberIndex
 
   /// Checks both providers' credentials (`credentials.missing`, Vapi first) before any network call.
-  /// A `batch` import reads the Vapi list once for all its numbers; a single import looks its one
-  /// number up (`findPhoneNumber`: one search request on an account of any size).
-  init(service: SwitchboardService, credentials: ProfileCredentials, batch: Bool = false) throws {
+  /// `lookup` is how the conflict check asks Vapi (see `VapiNumberIndex.Lookup`).
+  init(service: SwitchboardService, credentials: ProfileCredentials, lookup: VapiNumberIndex.Lookup = .wholeList) throws {
     self.service = service
     profile = credentials.profile
     vapi = try service.vapiClient(credentials)
     twilio = try service.twilioClient(credentials)
     (accountSid, authToken) = try credentials.twilio()
-    existing = VapiNumberIndex(vapi: vapi, listOnce: batch)
+    existing = VapiNumberIndex(vapi: vapi, lookup: lookup)
   }
 
   func run(_ target: Target, idempotencyKey: String?) async throws -> Number {
@@ -43,51 +42,78 @@ struct TwilioImport: Sendable {
     if let phoneNumber = target.phoneNumber { fingerprint["phoneNumber"] = .string(phoneNumber) }
     if let name = target.name { fingerprint["name"] = .string(name) }
     if let prefix = target.namePrefix { fingerprint["namePrefix"] = .string(prefix) }
-    let change = AccountChange(
+    let write = LedgeredWrite(
       service: service, profile: profile, method: ImportNumber.name, target: target.phoneNumber ?? target.sid ?? "",
       idempotencyKey: idempotencyKey, fingerprint: StoredOutcome.fingerprint(ImportNumber.name, fingerprint))
-    let resolved = ResolvedTwilioNumber(target: target, twilio: twilio)
-    let (vapi, existing, accountSid, authToken) = (self.vapi, self.existing, self.accountSid, self.authToken)
-    return try await change.run(
-      reconcile: { _ in
-        let e164 = try await resolved.value().number
-        return try await vapi.listPhoneNumbers().filter { $0.number == e164 }
-      },
-      perform: { beforeSend in
-        let (e164, name) = try await resolved.value()
-        if let already = try await existing.number(e164) {
-          throw DomainError(
-            .conflict, "This number is already in Vapi.", data: ["resource": "phoneNumber", "vapiId": .string(already.id)])
-        }
-        try Task.checkCancellation()
-        try beforeSend()
-        do {
-          let created = try await vapi.createPhoneNumber(
-            .twilio(number: e164, twilioAccountSid: accountSid, twilioAuthToken: authToken, name: name))
-          await existing.add(created)
-          return created
-        } catch let error as UpstreamError where error.kind == .rejected && error.looksLikeDuplicate {
-          throw DomainError(.conflict, error.summary, data: ["resource": "phoneNumber", "provider": "vapi"])
-        }
-      })
+    return try await write.run(
+      TwilioNumberImport(
+        vapi: vapi, resolved: ResolvedTwilioNumber(target: target, twilio: twilio), existing: existing,
+        accountSid: accountSid, authToken: authToken))
   }
 }
 
-/// The Vapi account's numbers by E.164: with `listOnce`, the whole list fetched on first use and
-/// kept up to date with imports; otherwise each number looked up on its own (an exact match among
-/// `/v2/phone-number?search=<digits>` results).
-actor VapiNumberIndex {
-  private let vapi: VapiClient
-  private let listOnce: Bool
-  private var byNumber: [String: VapiPhoneNumber]?
+/// Importing one Twilio number into Vapi (`POST /phone-number`, `smsEnabled: false`). A lost
+/// attempt is recognised exactly, by the number's E.164.
+struct TwilioNumberImport: AccountWrite {
+  let vapi: VapiClient
+  let resolved: ResolvedTwilioNumber
+  let existing: VapiNumberIndex
+  let accountSid: String
+  let authToken: String
 
-  init(vapi: VapiClient, listOnce: Bool = true) {
+  func candidates(since: Date) async throws -> [VapiPhoneNumber] {
+    let e164 = try await resolved.value().number
+    return try await vapi.listPhoneNumbers().filter { $0.number == e164 }
+  }
+
+  func send(beforeSend: @Sendable () throws -> Void) async throws -> VapiPhoneNumber {
+    let (e164, name) = try await resolved.value()
+    if let already = try await existing.number(e164) {
+      throw DomainError(
+        .conflict, "This number is already in Vapi.", data: ["resource": "phoneNumber", "vapiId": .string(already.id)])
+    }
+    try Task.checkCancellation()
+    try beforeSend()
+    do {
+      let created = try await vapi.createPhoneNumber(
+        .twilio(number: e164, twilioAccountSid: accountSid, twilioAuthToken: authToken, name: name))
+      await existing.add(created)
+      return created
+    } catch let error as UpstreamError where error.kind == .rejected && error.looksLikeDuplicate {
+      throw DomainError(.conflict, error.summary, data: ["resource": "phoneNumber", "provider": "vapi"])
+    }
+  }
+}
+
+/// Whether a number is already in the Vapi account, answered exactly.
+actor VapiNumberIndex {
+  /// How the index asks Vapi.
+  enum Lookup: Sendable {
+    /// Each number with Vapi's search (`GET /v2/phone-number?search=<digits>`: usually one
+    /// request however large the account; only an exact match counts). For one import.
+    case search
+    /// The whole list once, kept up to date with imports (one request per 1000 numbers). For a
+    /// batch.
+    case wholeList
+  }
+
+  private let vapi: VapiClient
+  private let lookup: Lookup
+  private var byNumber: [String: VapiPhoneNumber]?
+  /// Numbers seen created while searching.
+  private var created: [String: VapiPhoneNumber] = [:]
+
+  init(vapi: VapiClient, lookup: Lookup) {
     self.vapi = vapi
-    self.listOnce = listOnce
+    self.lookup = lookup
   }
 
   func number(_ e164: String) async throws -> VapiPhoneNumber? {
-    if !listOnce, byNumber == nil { return try await vapi.findPhoneNumber(e164: e164) }
+    let digits = e164.hasPrefix("+") ? String(e164.dropFirst()) : e164
+    if lookup == .search, !digits.isEmpty, digits.count <= 100 {
+      if let known = created[e164] { return known }
+      return try await vapi.searchPhoneNumbers(digits: digits).first { $0.number == e164 }
+    }
     if byNumber == nil {
       var index: [String: VapiPhoneNumber] = [:]
       for number in try await vapi.listPhoneNumbers() { if let n = number.number { index[n] = number } }
@@ -97,7 +123,9 @@ actor VapiNumberIndex {
   }
 
   func add(_ number: VapiPhoneNumber) {
-    if let n = number.number { byNumber?[n] = number }
+    guard let n = number.number else { return }
+    if byNumber != nil { byNumber?[n] = number }
+    created[n] = number
   }
 }
 

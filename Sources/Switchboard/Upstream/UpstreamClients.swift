@@ -74,7 +74,8 @@ final class UpstreamConfiguration: Sendable {
   init(environment: [String: String], observer: @escaping @Sendable (HTTPEvent) -> Void) {
     vapiBaseURL = Self.url(environment["SWITCHBOARD_VAPI_BASE_URL"]) ?? VapiClient.defaultBaseURL
     twilioBaseURL = Self.url(environment["SWITCHBOARD_TWILIO_BASE_URL"]) ?? TwilioClient.defaultBaseURL
-    transport = HTTPTransport(policy: HTTPPolicy.fromEnvironment(environment), observer: observer)
+    transport = HTTPTransport(
+      policy: HTTPPolicy.fromEnvironment(environment), environment: environment, observer: observer)
   }
 
   private static func url(_ value: String?) -> URL? {

@@ -78,35 +78,10 @@ enum CreateNumber: ServiceMethod {
       fallback = number
       fingerprint["fallbackNumber"] = .string(number)
     }
-    let change = AccountChange(
+    let write = LedgeredWrite(
       service: service, profile: credentials.profile, method: name, target: params.areaCode,
       idempotencyKey: params.idempotencyKey, fingerprint: StoredOutcome.fingerprint(name, fingerprint))
-    let areaCode = params.areaCode
-    let wantedName = params.name
-    return try await change.run(
-      reconcile: { since in
-        // Numbers this key may have bought: Vapi numbers for this area code (and name) created around
-        // the attempt. Those created after it began come first (oldest first), then earlier ones
-        // (nearest first): a minute of slack covers clock skew with Vapi without preferring a
-        // number someone else bought just before.
-        let earliest = since.addingTimeInterval(-60)
-        let candidates = try await vapi.listPhoneNumbers().compactMap { number -> (VapiPhoneNumber, Date)? in
-          guard number.provider == "vapi", number.numberDesiredAreaCode == areaCode,
-            wantedName == nil || number.name == wantedName, let created = ISO8601.date(number.createdAt),
-            created >= earliest
-          else { return nil }
-          return (number, created)
-        }
-        return candidates.sorted { a, b in
-          let (aAfter, bAfter) = (a.1 >= since, b.1 >= since)
-          if aAfter != bAfter { return aAfter }
-          return aAfter ? a.1 < b.1 : a.1 > b.1
-        }.map(\.0)
-      },
-      perform: { beforeSend in
-        try Task.checkCancellation()
-        try beforeSend()
-        return try await vapi.createPhoneNumber(.vapi(areaCode: areaCode, name: wantedName, fallbackNumber: fallback))
-      })
+    return try await write.run(
+      FreeNumberPurchase(vapi: vapi, areaCode: params.areaCode, name: params.name, fallbackNumber: fallback))
   }
 }

@@ -53,13 +53,9 @@ enum DeleteNumber: ServiceMethod {
     guard params.confirm == current.id || (current.number != nil && params.confirm == current.number) else {
       throw RPCError.invalidParams(field: "/confirm", reason: "must repeat the number or its id")
     }
-    let change = AccountChange(
+    let write = LedgeredWrite(
       service: service, profile: credentials.profile, method: name, target: current.number ?? params.id,
       idempotencyKey: nil, fingerprint: "")
-    return try await change.run(reconcile: { _ in [] }) { beforeSend in
-      try Task.checkCancellation()
-      try beforeSend()
-      return try await vapi.deletePhoneNumber(id: params.id)
-    }
+    return try await write.run(NumberRelease(vapi: vapi, id: params.id))
   }
 }

@@ -116,21 +116,16 @@ enum DeleteNumbers: ServiceMethod {
     var results: [Item] = []
     for (index, id) in params.ids.enumerated() {
       if Task.isCancelled { throw cancelled(results, interrupted: nil, notAttempted: Array(params.ids[index...])) }
-      let sent = Mutex(false)
-      let change = AccountChange(
+      let sent = SentFlag()
+      let write = LedgeredWrite(
         service: service, profile: credentials.profile, method: name, target: id, idempotencyKey: nil, fingerprint: "")
       let item: Item
       do {
-        let number = try await change.run(reconcile: { _ in [] }) { beforeSend in
-          try Task.checkCancellation()
-          try beforeSend()
-          sent.withLock { $0 = true }
-          return try await vapi.deletePhoneNumber(id: id)
-        }
+        let number = try await write.run(TrackedRelease(release: NumberRelease(vapi: vapi, id: id), sent: sent))
         item = Item(id: id, ok: true, number: number)
       } catch is CancellationError {
         let rest = Array(params.ids[(index + 1)...])
-        if sent.withLock({ $0 }) { throw cancelled(results, interrupted: id, notAttempted: rest) }
+        if sent.isSet { throw cancelled(results, interrupted: id, notAttempted: rest) }
         throw cancelled(results, interrupted: nil, notAttempted: [id] + rest)
       } catch {
         let rpc = (error as? any RPCErrorConvertible)?.rpcError ?? .internalError
@@ -155,4 +150,25 @@ enum DeleteNumbers: ServiceMethod {
     data["notAttempted"] = .array(notAttempted.map { .string($0) })
     return RPCError(code: RPCError.requestCancelledCode, message: "Request cancelled.", data: .object(data))
   }
+}
+
+/// A `NumberRelease` that also tells whether its DELETE may have been sent (so a cancel can say
+/// "interrupted" rather than "not attempted").
+private struct TrackedRelease: AccountWrite {
+  let release: NumberRelease
+  let sent: SentFlag
+
+  func send(beforeSend: @Sendable () throws -> Void) async throws -> VapiPhoneNumber {
+    try await release.send(beforeSend: {
+      try beforeSend()
+      sent.mark()
+    })
+  }
+}
+
+/// Set once a write may have reached upstream.
+private final class SentFlag: Sendable {
+  private let value = Mutex(false)
+  func mark() { value.withLock { $0 = true } }
+  var isSet: Bool { value.withLock { $0 } }
 }

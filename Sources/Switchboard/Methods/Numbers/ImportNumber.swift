@@ -53,7 +53,8 @@ enum ImportNumber: ServiceMethod {
   static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
-    let importer = try TwilioImport(service: service, credentials: try service.credentials(params.profile.orDefault))
+    let importer = try TwilioImport(
+      service: service, credentials: try service.credentials(params.profile.orDefault), lookup: .search)
     return try await importer.run(
       .init(sid: params.sid, phoneNumber: params.phoneNumber, name: params.name), idempotencyKey: params.idempotencyKey)
   }

@@ -103,8 +103,7 @@ enum ImportNumbers: ServiceMethod {
   static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
-    let importer = try TwilioImport(
-      service: service, credentials: try service.credentials(params.profile.orDefault), batch: true)
+    let importer = try TwilioImport(service: service, credentials: try service.credentials(params.profile.orDefault))
     let total = params.sids.count
     context.beginProgress(title: "Importing \(total) numbers", percentage: 0)
     var results: [Item] = []

@@ -81,9 +81,9 @@ enum UpdateNumber: ServiceMethod {
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)
     let vapi = try service.vapiClient(credentials)
-    var change = AccountChange(
+    var write = LedgeredWrite(
       service: service, profile: credentials.profile, method: name, target: params.id, idempotencyKey: nil, fingerprint: "")
-    change.successDetail = params.changeSummary
-    return try await change.run(reconcile: { _ in [] }) { _ in try await vapi.updatePhoneNumber(id: params.id, params.body) }
+    write.successDetail = params.changeSummary
+    return try await write.run(NumberUpdate(vapi: vapi, id: params.id, body: params.body))
   }
 }

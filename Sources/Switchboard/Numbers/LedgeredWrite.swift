@@ -1,18 +1,17 @@
 import Foundation
-import JSON
 import JSONRPC
 import Synchronization
 import Telephony
 import Vault
 
-/// Runs one call that changes the upstream account (import, create, …) under an optional
+/// Runs one `AccountWrite` (a purchase, an import, an update, a release) under an optional
 /// idempotency key, and records it in the operations ledger.
 ///
 /// The key is stored before the upstream call and its outcome after it, so the same key again,
 /// even after a crash or a restart, returns the first outcome instead of buying twice. A key whose
 /// earlier attempt never finished (a crash, or a reply lost in transit) is reconciled against the
 /// Vapi list before anything is sent again.
-struct AccountChange: Sendable {
+struct LedgeredWrite: Sendable {
   let service: SwitchboardService
   let profile: String
   let method: String
@@ -24,16 +23,11 @@ struct AccountChange: Sendable {
   /// The ledger's note on success (e.g. which fields an update changed); never a secret.
   var successDetail: String? = nil
 
-  /// Lists what an earlier attempt may have created upstream, best match first.
-  typealias Reconcile = @Sendable (_ since: Date) async throws -> [VapiPhoneNumber]
-
-  /// Performs the upstream write; calls `beforeSend` right before the request that may spend money.
-  typealias Perform = @Sendable (_ beforeSend: @Sendable () throws -> Void) async throws -> VapiPhoneNumber
-
-  func run(reconcile: Reconcile, perform: Perform) async throws -> Number {
+  /// Sends `write` (or, for a key seen before, returns or reconciles its first outcome) and records it.
+  func run(_ write: some AccountWrite) async throws -> Number {
     let vault = try service.vault()
     guard let key = idempotencyKey else {
-      return try await attempt(vault: vault, key: nil, perform: perform)
+      return try await attempt(vault: vault, key: nil, write: write)
     }
     let slot = profile + "\u{0}" + key
     let claimed = service.idempotencyInProgress.withLock { $0.insert(slot).inserted }
@@ -47,7 +41,7 @@ struct AccountChange: Sendable {
     case .completed(let outcome):
       return try StoredOutcome.replay(outcome)
     case .started:
-      return try await attempt(vault: vault, key: key, perform: perform)
+      return try await attempt(vault: vault, key: key, write: write)
     case .pending:
       // An earlier attempt never recorded its outcome. If its process still runs, it is still at
       // work; otherwise take the key over and find out whether that attempt reached upstream.
@@ -58,9 +52,9 @@ struct AccountChange: Sendable {
       }
       guard let earlier, let sentAt = earlier.sentAt else {
         // The earlier attempt never got as far as sending: nothing to reconcile.
-        return try await attempt(vault: vault, key: key, perform: perform)
+        return try await attempt(vault: vault, key: key, write: write)
       }
-      return try await resume(vault: vault, key: key, earlier: earlier, sentAt: sentAt, reconcile: reconcile, perform: perform)
+      return try await resume(vault: vault, key: key, earlier: earlier, sentAt: sentAt, write: write)
     }
   }
 
@@ -71,13 +65,13 @@ struct AccountChange: Sendable {
   /// Reconciles a key whose earlier write was sent but whose outcome is unknown, then sends again
   /// only if that write can no longer land.
   private func resume(
-    vault: Vault, key: String, earlier: IdempotencyRecord, sentAt: Date, reconcile: Reconcile, perform: Perform
+    vault: Vault, key: String, earlier: IdempotencyRecord, sentAt: Date, write: some AccountWrite
   ) async throws -> Number {
     // Numbers another operation of this profile already accounts for are not ours.
     let accounted = Set(try vault.operations(profile: profile, limit: Vault.maximumOperationsLimit).compactMap(\.numberId))
     let found: VapiPhoneNumber?
     do {
-      found = try await reconcile(earlier.createdAt).first { !accounted.contains($0.id) }
+      found = try await write.candidates(since: earlier.createdAt).first { !accounted.contains($0.id) }
     } catch {
       try? vault.suspendIdempotent(profile: profile, key: key)
       throw error
@@ -108,14 +102,14 @@ struct AccountChange: Sendable {
         detail: "Not created: reconciliation after the settle window found no number from this request.",
         errorKind: DomainError.Kind.upstreamOutcomeUnknown.rawValue)
     }
-    return try await attempt(vault: vault, key: key, perform: perform)
+    return try await attempt(vault: vault, key: key, write: write)
   }
 
-  private func attempt(vault: Vault, key: String?, perform: Perform) async throws -> Number {
+  private func attempt(vault: Vault, key: String?, write: some AccountWrite) async throws -> Number {
     let sent = Mutex(false)
     do {
       let number = Number(
-        try await perform {
+        try await write.send {
           if let key { try vault.markIdempotentSent(profile: profile, key: key) }
           sent.withLock { $0 = true }
         })
@@ -175,59 +169,5 @@ struct AccountChange: Sendable {
       NewOperation(
         profile: profile, method: method, target: number?.number ?? target, outcome: outcome, detail: detail,
         numberId: number?.id, errorKind: kind))
-  }
-}
-
-/// How an outcome is kept under its idempotency key.
-enum StoredOutcome {
-  enum Disposition { case store, release, keepPending }
-
-  /// Upstream answered (success or a deterministic refusal): store it. Nothing was done (auth,
-  /// rate limit, no connection, cancelled before sending): release the key so a retry runs. The
-  /// request may have been processed (`WriteOutcomeRule`'s unknown, or cancelled after sending):
-  /// keep it pending for reconciliation.
-  static func disposition(of error: any Error, sent: Bool) -> Disposition {
-    if error is CancellationError { return sent ? .keepPending : .release }
-    if let upstream = error as? UpstreamError {
-      switch upstream.kind {
-      case .rejected, .conflict, .notFound: return .store
-      case .outcomeUnknown: return .keepPending
-      case .unauthorized, .rateLimited, .unavailable: return .release
-      }
-    }
-    if let domain = error as? DomainError {
-      switch domain.kind {
-      case .conflict, .notFound, .notVoiceCapable: return .store
-      case .upstreamOutcomeUnknown: return .keepPending
-      default: return .release
-      }
-    }
-    return .release
-  }
-
-  static func success(_ number: Number) throws -> Data {
-    Data(JSONWriter.encode(["result": try JSONValueEncoder().encode(number)]))
-  }
-
-  static func failure(_ error: RPCError) -> Data {
-    Data(JSONWriter.encode(["error": error.json]))
-  }
-
-  /// The stored result, or the stored error thrown again.
-  static func replay(_ data: Data) throws -> Number {
-    let value = try JSONParser.parse(data)
-    if let result = value["result"] {
-      return try JSONValueDecoder(rejectUnknownKeys: false).decode(Number.self, from: result)
-    }
-    guard let error = value["error"], case .number(let codeToken)? = error["code"], let code = Int(codeToken) else {
-      throw RPCError.internalError
-    }
-    throw RPCError(code: code, message: error["message"]?.stringValue ?? "", data: error["data"])
-  }
-
-  /// A canonical text of the params that define an operation.
-  static func fingerprint(_ method: String, _ params: JSONObject) -> String {
-    let sorted = JSONObject(params.members.sorted { $0.key < $1.key })
-    return method + " " + String(decoding: JSONWriter.encode(.object(sorted)), as: UTF8.self)
   }
 }
