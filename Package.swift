@@ -91,5 +91,6 @@ let package = Package(
     .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSON", "JSONRPC"]),
     .testTarget(name: "SwitchboardMCPTests", dependencies: ["SwitchboardMCP", "JSON", "JSONRPC"]),
+    .testTarget(name: "SwitchboardCLITests", dependencies: ["switchboard-cli", "Switchboard", "Telephony", "Vault"]),
   ]
 )

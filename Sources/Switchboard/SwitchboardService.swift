@@ -11,15 +11,16 @@ import Vault
 /// The store is opened on first use (so `ping` and `rpc.discover` answer without touching disk)
 /// and a failure to open it is reported by each method that needs it, not by crashing.
 public final class SwitchboardService: Sendable {
-  public let environment: [String: String]
+  /// What the executable read from the environment.
+  public let configuration: ServiceConfiguration
   let logger: Logger
   private let vaultState = Mutex<Result<Vault, VaultError>?>(nil)
   private let upstreamState = Mutex<UpstreamConfiguration?>(nil)
   /// Idempotency keys being worked on by this process (profile + key).
   let idempotencyInProgress = Mutex<Set<String>>([])
 
-  public init(environment: [String: String], logger: Logger) {
-    self.environment = environment
+  public init(configuration: ServiceConfiguration, logger: Logger) {
+    self.configuration = configuration
     self.logger = logger
   }
 
@@ -28,7 +29,7 @@ public final class SwitchboardService: Sendable {
     upstreamState.withLock { state in
       if let state { return state }
       let logger = self.logger
-      let made = UpstreamConfiguration(environment: environment) { event in
+      let made = UpstreamConfiguration(configuration) { event in
         let status = event.status.map(String.init) ?? (event.failure ?? "no reply")
         let retry = event.retryDelay.map { ", retrying in \($0)" } ?? ""
         logger.debug(
@@ -41,23 +42,21 @@ public final class SwitchboardService: Sendable {
 
   /// How long after an attempt of an idempotent write ended without a known outcome no new POST
   /// is sent under its key: Vapi may still be processing it. Measured from the end of the attempt
-  /// (`SWITCHBOARD_IDEMPOTENCY_SETTLE_MS`, default 60 s) and never shorter than the HTTP deadline
-  /// (`SWITCHBOARD_HTTP_TIMEOUT_MS`) plus one second, so a reply slower than the deadline still
-  /// lands inside it.
+  /// (the configured window, default 60 s) and never shorter than the HTTP deadline plus one second,
+  /// so a reply slower than the deadline still lands inside it.
   var idempotencySettle: TimeInterval {
-    let configured = environment["SWITCHBOARD_IDEMPOTENCY_SETTLE_MS"].flatMap(Double.init).map { max(0, $0) / 1000 } ?? 60
-    return max(configured, httpDeadline + 1)
+    max(configuration.idempotencySettle, httpDeadline + 1)
   }
 
   /// The hard per-attempt deadline of an upstream call, in seconds.
   var httpDeadline: TimeInterval {
-    let parts = upstream.transport.policy.requestTimeout.components
+    let parts = configuration.http.requestTimeout.components
     return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
   }
 
-  /// Whether the test-only methods (`test/*`) are served (`SWITCHBOARD_TEST_HOOKS=1`).
-  /// Only debug builds have the code (`#if SWITCHBOARD_TEST_HOOKS`); they serve it on request.
-  var testHooksEnabled: Bool { environment["SWITCHBOARD_TEST_HOOKS"] == "1" }
+  /// Whether the test-only methods (`test/*`) are served. Only debug builds have the code
+  /// (`#if SWITCHBOARD_TEST_HOOKS`); they serve it on request.
+  var testHooksEnabled: Bool { configuration.testHooks }
 
   /// The credential store, opened on first use.
   func vault() throws(VaultError) -> Vault {
@@ -65,7 +64,7 @@ public final class SwitchboardService: Sendable {
       if let state { return state }
       let opened: Result<Vault, VaultError>
       do {
-        opened = .success(try Vault.open(environment: environment))
+        opened = .success(try Vault.open(home: configuration.home, masterKey: configuration.masterKey))
       } catch let error as VaultError {
         opened = .failure(error)
       } catch {

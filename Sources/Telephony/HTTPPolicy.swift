@@ -37,24 +37,6 @@ public struct HTTPPolicy: Sendable, Equatable {
     self.maxRetryAfter = maxRetryAfter
     self.httpMaximumConnectionsPerHost = max(1, httpMaximumConnectionsPerHost)
   }
-
-  /// The defaults, overridden by the optional variables `SWITCHBOARD_HTTP_TIMEOUT_MS`,
-  /// `SWITCHBOARD_HTTP_CONNECT_TIMEOUT_MS`, `SWITCHBOARD_HTTP_MAX_RETRIES` and
-  /// `SWITCHBOARD_HTTP_BACKOFF_MS`. Values that are not non-negative integers are ignored.
-  public static func fromEnvironment(_ env: [String: String]) -> HTTPPolicy {
-    var policy = HTTPPolicy()
-    func int(_ name: String) -> Int? {
-      guard let raw = env[name]?.trimmingCharacters(in: .whitespaces), let value = Int(raw), value >= 0 else {
-        return nil
-      }
-      return value
-    }
-    if let ms = int("SWITCHBOARD_HTTP_TIMEOUT_MS"), ms > 0 { policy.requestTimeout = .milliseconds(ms) }
-    if let ms = int("SWITCHBOARD_HTTP_CONNECT_TIMEOUT_MS"), ms > 0 { policy.connectTimeout = .milliseconds(ms) }
-    if let n = int("SWITCHBOARD_HTTP_MAX_RETRIES") { policy.maxRetries = min(n, 10) }
-    if let ms = int("SWITCHBOARD_HTTP_BACKOFF_MS") { policy.backoffBase = .milliseconds(ms) }
-    return policy
-  }
 }
 
 extension Duration {

@@ -30,12 +30,12 @@ public final class HTTPTransport: Sendable {
   private let clients: UpstreamHTTPClients
   private let observer: (@Sendable (HTTPEvent) -> Void)?
 
-  /// Creates the transport (no thread, no socket until the first request). `environment` supplies
-  /// the proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, either case) and
-  /// `SSL_CERT_FILE`. `observer` receives one `HTTPEvent` per attempt (no URL, header or body is
+  /// Creates the transport (no thread, no socket until the first request). `environment` holds the
+  /// proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, either case) and
+  /// `SSL_CERT_FILE`, as the executable read them; Telephony never reads the process environment. `observer` receives one `HTTPEvent` per attempt (no URL, header or body is
   /// ever in it) and must not block.
   public init(
-    policy: HTTPPolicy = HTTPPolicy(), environment: [String: String] = ProcessInfo.processInfo.environment,
+    policy: HTTPPolicy = HTTPPolicy(), environment: [String: String] = [:],
     observer: (@Sendable (HTTPEvent) -> Void)? = nil
   ) {
     self.policy = policy

@@ -1,38 +1,41 @@
 import Foundation
+import JSON
 
 /// The error body shapes of both upstreams, decoded leniently (each field on its own, so one odd
 /// field never hides the others):
 /// - Vapi (NestJS): `{"message": String | [String], "error": String, "statusCode": Int}`
 /// - Twilio: `{"code": Int, "message": String, "more_info": String, "status": Int, "detail"?: String}`
-struct UpstreamErrorBody: Decodable {
+struct UpstreamErrorBody: WireReadable {
   var message: String?
   var error: String?
   var code: String?
   var detail: String?
 
-  private enum Keys: String, CodingKey { case message, error, code, detail, title }
-
-  init(from decoder: Decoder) throws {
-    let c = try decoder.container(keyedBy: Keys.self)
-    if let s = try? c.decode(String.self, forKey: .message) {
-      message = s
-    } else if let list = try? c.decode([String].self, forKey: .message) {
-      message = list.joined(separator: "; ")
+  init(reading reader: inout JSONReader) throws {
+    var title: String?
+    try reader.readObject { key, reader in
+      if key == "message" {
+        message = try reader.readLenientText()
+      } else if key == "error" {
+        error = try reader.readLenientString()
+      } else if key == "code" {
+        code = try reader.readLenientCode()
+      } else if key == "detail" {
+        detail = try reader.readLenientString()
+      } else if key == "title" {
+        title = try reader.readLenientString()
+      } else {
+        try reader.skipValue()
+      }
     }
-    error = try? c.decode(String.self, forKey: .error)
-    if let n = try? c.decode(Int.self, forKey: .code) {
-      code = String(n)
-    } else if let s = try? c.decode(String.self, forKey: .code) {
-      code = s
-    }
-    detail = (try? c.decode(String.self, forKey: .detail)) ?? (try? c.decode(String.self, forKey: .title))
+    if detail == nil { detail = title }
   }
 
   /// Parses `data`; nil when it is not a JSON object.
   static func parse(_ data: Data) -> UpstreamErrorBody? {
     guard let first = data.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), first == UInt8(ascii: "{")
     else { return nil }
-    return try? JSONDecoder().decode(UpstreamErrorBody.self, from: data)
+    return try? read(data)
   }
 
   /// Longest upstream message kept (characters).
@@ -50,5 +53,41 @@ struct UpstreamErrorBody: Decodable {
       text = String(t.prefix(Self.maxMessageLength)) + "…"
     }
     return (redactor.redact(code), redactor.redact(text))
+  }
+}
+
+extension JSONReader {
+  /// A string, or nil for anything else (which is skipped).
+  mutating func readLenientString() throws -> String? {
+    var probe = self
+    if let value = try? probe.readString() {
+      self = probe
+      return value
+    }
+    try skipValue()
+    return nil
+  }
+
+  /// A string, or the strings of an array joined with "; " (Vapi's validation messages), else nil.
+  mutating func readLenientText() throws -> String? {
+    var probe = self
+    var parts: [String] = []
+    if (try? probe.readArray({ element in if let text = try element.readLenientString() { parts.append(text) } })) != nil {
+      self = probe
+      return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+    return try readLenientString()
+  }
+
+  /// Twilio's numeric `code` as decimal text, or a string code as it is, else nil.
+  mutating func readLenientCode() throws -> String? {
+    var probe = self
+    if let token = try? probe.readOptionalNumber() {
+      self = probe
+      if let int = Int(token) { return String(int) }
+      if let double = Double(token), double.isFinite, double.rounded() == double { return String(Int(double)) }
+      return token
+    }
+    return try readLenientString()
   }
 }

@@ -1,6 +1,6 @@
 /// A Vapi phone number, as much of it as the service uses. Secrets the upstream may echo
 /// (`twilioAuthToken`, `twilioApiSecret`, server credentials) are never decoded.
-public struct VapiPhoneNumber: Codable, Sendable, Equatable, Hashable {
+public struct VapiPhoneNumber: Sendable, Equatable, Hashable {
   /// The UUID.
   public var id: String
   /// `vapi`, `twilio`, `byo-phone-number`, `vonage` or `telnyx`.
@@ -48,7 +48,7 @@ public struct VapiPhoneNumber: Codable, Sendable, Equatable, Hashable {
 }
 
 /// `fallbackDestination`: `{type: "number", number, extension?}` or `{type: "sip", sipUri}`.
-public struct VapiFallbackDestination: Codable, Sendable, Equatable, Hashable {
+public struct VapiFallbackDestination: Sendable, Equatable, Hashable {
   /// `number` or `sip`.
   public var type: String
   /// For `number`: E.164.
@@ -68,37 +68,21 @@ public struct VapiFallbackDestination: Codable, Sendable, Equatable, Hashable {
 }
 
 /// `GET /v2/phone-number` response: `{results, metadata}`.
-struct VapiPhoneNumberPage: Decodable, Sendable {
+struct VapiPhoneNumberPage: Sendable {
   var results: [VapiPhoneNumber]
   var metadata: Metadata?
 
-  struct Metadata: Decodable, Sendable {
+  struct Metadata: Sendable {
     var totalItems: Int?
     var hasNextPage: Bool?
     var currentPage: Int?
     var totalPages: Int?
-
-    private enum Keys: String, CodingKey { case totalItems, hasNextPage, currentPage, totalPages }
 
     init(totalItems: Int?, hasNextPage: Bool?, currentPage: Int?, totalPages: Int?) {
       self.totalItems = totalItems
       self.hasNextPage = hasNextPage
       self.currentPage = currentPage
       self.totalPages = totalPages
-    }
-
-    // Numbers are declared as JSON "number": accept 12 and 12.0 alike; ignore anything odd.
-    init(from decoder: Decoder) throws {
-      let c = try decoder.container(keyedBy: Keys.self)
-      func int(_ k: Keys) -> Int? {
-        if let i = try? c.decode(Int.self, forKey: k) { return i }
-        if let d = try? c.decode(Double.self, forKey: k), d.isFinite { return Int(d) }
-        return nil
-      }
-      totalItems = int(.totalItems)
-      currentPage = int(.currentPage)
-      totalPages = int(.totalPages)
-      hasNextPage = try? c.decode(Bool.self, forKey: .hasNextPage)
     }
   }
 }

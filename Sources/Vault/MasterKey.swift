@@ -15,19 +15,6 @@ public enum MasterKeySource: Sendable, Equatable {
   /// same text `SWITCHBOARD_MASTER_KEY` takes, so a key can be moved between
   /// the two). A file holding exactly 32 raw bytes is also accepted.
   case file
-
-  /// Name of the environment variable holding the master key.
-  public static let environmentVariable = "SWITCHBOARD_MASTER_KEY"
-
-  /// `.environment(value)` when `SWITCHBOARD_MASTER_KEY` is set to a non-empty
-  /// value, `.file` otherwise (an empty variable counts as unset).
-  public init(environment: [String: String]) {
-    if let value = environment[Self.environmentVariable], !value.isEmpty {
-      self = .environment(value)
-    } else {
-      self = .file
-    }
-  }
 }
 
 extension MasterKeySource: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {

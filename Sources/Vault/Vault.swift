@@ -29,8 +29,6 @@ public final class Vault: Sendable {
   public static let databaseFileName = "switchboard.sqlite"
   /// File name of the master key inside the home folder.
   public static let masterKeyFileName = "master.key"
-  /// Environment variable naming the home folder.
-  public static let homeEnvironmentVariable = "SWITCHBOARD_HOME"
   /// How long a write waits for another connection or process before failing.
   public static let busyTimeout: TimeInterval = 10
 
@@ -46,36 +44,6 @@ public final class Vault: Sendable {
   public var lockReason: LockReason? {
     if case .locked(let reason) = keyState { return reason }
     return nil
-  }
-
-  /// The home folder from the environment: `$SWITCHBOARD_HOME`, else
-  /// `$XDG_DATA_HOME/switchboard` (when absolute), else
-  /// `~/.local/share/switchboard` (`$HOME`, else the user's home folder).
-  /// Empty variables count as unset.
-  public static func defaultHome(environment: [String: String]) -> URL {
-    if let value = environment[homeEnvironmentVariable], !value.isEmpty {
-      return URL(fileURLWithPath: value, isDirectory: true)
-    }
-    if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
-      return URL(fileURLWithPath: xdg, isDirectory: true)
-        .appendingPathComponent("switchboard", isDirectory: true)
-    }
-    let userHome: URL
-    if let value = environment["HOME"], !value.isEmpty {
-      userHome = URL(fileURLWithPath: value, isDirectory: true)
-    } else {
-      userHome = FileManager.default.homeDirectoryForCurrentUser
-    }
-    return userHome
-      .appendingPathComponent(".local", isDirectory: true)
-      .appendingPathComponent("share", isDirectory: true)
-      .appendingPathComponent("switchboard", isDirectory: true)
-  }
-
-  /// Opens the vault in ``defaultHome(environment:)`` with
-  /// ``MasterKeySource/init(environment:)``.
-  public static func open(environment: [String: String]) throws -> Vault {
-    try open(home: defaultHome(environment: environment), masterKey: MasterKeySource(environment: environment))
   }
 
   /// Opens (creating if needed) the vault in `home`.

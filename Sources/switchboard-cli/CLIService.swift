@@ -74,7 +74,7 @@ enum CLIService {
   static func attempt(_ method: String, _ params: JSONValue, progress: ProgressDisplay? = nil) async -> Result<JSONValue, Failure> {
     let environment = ProcessInfo.processInfo.environment
     bootstrapLogging(environment)
-    let service = SwitchboardService(environment: environment, logger: Logger(label: "switchboard"))
+    let service = SwitchboardService(configuration: EnvironmentConfiguration.service(environment), logger: Logger(label: "switchboard"))
     defer { service.close() }
     let router = MethodTable.router(for: service)
     var sink: (@Sendable (InProcessProgress) -> Void)? = nil

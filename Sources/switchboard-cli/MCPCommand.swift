@@ -32,7 +32,7 @@ struct MCPCommand: AsyncParsableCommand {
     let environment = ProcessInfo.processInfo.environment
     LogSetup.bootstrap(level: LogSetup.level(flag: logLevel, environment: environment))
     let logger = Logger(label: "switchboard.mcp")
-    let service = SwitchboardService(environment: environment, logger: Logger(label: "switchboard"))
+    let service = SwitchboardService(configuration: EnvironmentConfiguration.service(environment), logger: Logger(label: "switchboard"))
     defer {
       service.close()
       LogSetup.flush()

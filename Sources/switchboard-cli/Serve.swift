@@ -37,7 +37,7 @@ struct Serve: ParsableCommand {
     LogSetup.bootstrap(level: level)
     let logger = Logger(label: "switchboard")
 
-    let service = SwitchboardService(environment: environment, logger: logger)
+    let service = SwitchboardService(configuration: EnvironmentConfiguration.service(environment), logger: logger)
     let connectionBox = ConnectionBox()
     let watcher = ParentProcessWatcher { reason in
       // Logged at warning (the default level): an exit the host did not ask for must leave a trace.

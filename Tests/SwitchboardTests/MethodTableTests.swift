@@ -1,3 +1,4 @@
+import Foundation
 import JSONRPC
 import Logging
 import XCTest
@@ -6,15 +7,17 @@ import XCTest
 
 final class MethodTableTests: XCTestCase {
   func testTestHooksAreServedOnlyWhenEnabled() {
-    let plain = MethodTable.router(for: SwitchboardService(environment: [:], logger: Logger(label: "test")))
+    let plain = MethodTable.router(for: SwitchboardService(configuration: ServiceConfiguration(home: URL(fileURLWithPath: "/nonexistent")), logger: Logger(label: "test")))
     XCTAssertFalse(plain.methodNames.contains { $0.hasPrefix("test/") })
     let hooked = MethodTable.router(
-      for: SwitchboardService(environment: ["SWITCHBOARD_TEST_HOOKS": "1"], logger: Logger(label: "test")))
+      for: SwitchboardService(
+        configuration: ServiceConfiguration(home: URL(fileURLWithPath: "/nonexistent"), testHooks: true),
+        logger: Logger(label: "test")))
     XCTAssertTrue(hooked.methodNames.contains("test/sleep"))
   }
 
   func testEveryMethodIsDocumented() {
-    let router = MethodTable.router(for: SwitchboardService(environment: [:], logger: Logger(label: "test")))
+    let router = MethodTable.router(for: SwitchboardService(configuration: ServiceConfiguration(home: URL(fileURLWithPath: "/nonexistent")), logger: Logger(label: "test")))
     for descriptor in router.descriptors {
       XCTAssertFalse(descriptor.summary.isEmpty, descriptor.name)
       XCTAssertNotNil(descriptor.result, descriptor.name)

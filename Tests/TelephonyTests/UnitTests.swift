@@ -116,6 +116,20 @@ final class RetryPolicyTests: XCTestCase {
     XCTAssertFalse(RetryPolicy.isRetriable(status: 404, method: .get))
   }
 
+  func testErrorBodiesAreReadLeniently() {
+    func body(_ json: String) -> UpstreamErrorBody? { UpstreamErrorBody.parse(Data(json.utf8)) }
+    let vapi = body(#"{"message":["a",3,"b"],"error":"Bad Request","statusCode":400}"#)
+    XCTAssertEqual(vapi?.message, "a; b")
+    XCTAssertEqual(vapi?.error, "Bad Request")
+    let twilio = body(#"{"code":20404.0,"message":"gone","more_info":"x","status":404}"#)
+    XCTAssertEqual(twilio?.code, "20404")
+    XCTAssertEqual(body(#"{"code":"E1","title":"t","message":{"odd":true}}"#)?.code, "E1")
+    XCTAssertEqual(body(#"{"code":"E1","title":"t","message":{"odd":true}}"#)?.detail, "t")
+    XCTAssertNil(body(#"{"code":"E1","title":"t","message":{"odd":true}}"#)?.message)
+    XCTAssertNil(body("<html>502</html>"))
+    XCTAssertNil(body(#"{"message":"#))
+  }
+
   func testWriteOutcomeRuleTable() {
     typealias R = WriteOutcomeRule
     XCTAssertEqual(R.verdict(status: 201, readableBody: true), .succeeded)
@@ -186,18 +200,6 @@ final class PolicyAndErrorTests: XCTestCase {
     XCTAssertEqual(p.backoffCap, .seconds(8))
     XCTAssertEqual(p.maxRetryAfter, .seconds(30))
     XCTAssertEqual(p.httpMaximumConnectionsPerHost, 32)
-  }
-
-  func testFromEnvironment() {
-    let p = HTTPPolicy.fromEnvironment([
-      "SWITCHBOARD_HTTP_TIMEOUT_MS": "1500", "SWITCHBOARD_HTTP_CONNECT_TIMEOUT_MS": "200",
-      "SWITCHBOARD_HTTP_MAX_RETRIES": "0", "SWITCHBOARD_HTTP_BACKOFF_MS": "10",
-    ])
-    XCTAssertEqual(p.requestTimeout, .milliseconds(1500))
-    XCTAssertEqual(p.connectTimeout, .milliseconds(200))
-    XCTAssertEqual(p.maxRetries, 0)
-    XCTAssertEqual(p.backoffBase, .milliseconds(10))
-    XCTAssertEqual(HTTPPolicy.fromEnvironment(["SWITCHBOARD_HTTP_MAX_RETRIES": "lots", "SWITCHBOARD_HTTP_TIMEOUT_MS": "-5"]), HTTPPolicy())
   }
 
   func testSummaries() {

@@ -80,12 +80,6 @@ final class MasterKeyTests: VaultTestCase {
     XCTAssertTrue(try locked.deleteProfile("default"))
   }
 
-  func testKeySourceFromEnvironment() {
-    XCTAssertEqual(MasterKeySource(environment: [:]), .file)
-    XCTAssertEqual(MasterKeySource(environment: ["SWITCHBOARD_MASTER_KEY": ""]), .file)
-    XCTAssertEqual(MasterKeySource(environment: ["SWITCHBOARD_MASTER_KEY": "abc"]), .environment("abc"))
-  }
-
   func testGeneratedKeysAreValidAndDistinct() throws {
     let a = Vault.generateMasterKey()
     let b = Vault.generateMasterKey()

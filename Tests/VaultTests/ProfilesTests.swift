@@ -56,27 +56,4 @@ final class ProfilesTests: VaultTestCase {
       XCTAssertFalse(Vault.isValidProfileName(bad), bad)
     }
   }
-
-  func testDefaultHome() {
-    XCTAssertEqual(
-      Vault.defaultHome(environment: ["SWITCHBOARD_HOME": "/x/y", "XDG_DATA_HOME": "/data", "HOME": "/h"]).path,
-      "/x/y")
-    XCTAssertEqual(
-      Vault.defaultHome(environment: ["SWITCHBOARD_HOME": "", "XDG_DATA_HOME": "/data", "HOME": "/h"]).path,
-      "/data/switchboard")
-    XCTAssertEqual(
-      Vault.defaultHome(environment: ["XDG_DATA_HOME": "relative", "HOME": "/h"]).path,
-      "/h/.local/share/switchboard")
-    XCTAssertEqual(Vault.defaultHome(environment: ["HOME": "/h"]).path, "/h/.local/share/switchboard")
-    XCTAssertTrue(Vault.defaultHome(environment: [:]).path.hasSuffix("/.local/share/switchboard"))
-  }
-
-  func testOpenFromEnvironment() throws {
-    let vault = try Vault.open(environment: [
-      "SWITCHBOARD_HOME": home.path, "SWITCHBOARD_MASTER_KEY": VaultTestCase.envKey,
-    ])
-    XCTAssertNil(vault.lockReason)
-    XCTAssertEqual(vault.home.standardizedFileURL.path, home.standardizedFileURL.path)
-    XCTAssertFalse(FileManager.default.fileExists(atPath: masterKeyPath))
-  }
 }

@@ -5,6 +5,7 @@ Data flows one way: JSON → JSONRPC (the engine, which knows nothing of telepho
 executable). A dependency edge the rules do not allow fails here, before it spreads.
 """
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +26,10 @@ ALLOWED = {
     # Vault directly only for `credentials reset`, which must work on a store the service cannot open.
     "switchboard-cli": {"Switchboard", "SwitchboardMCP", "JSON", "JSONRPC", "Vault", "ArgumentParser", "Logging"},
 }
+
+
+# a test target named otherwise than <Target>Tests
+TESTED = {"SwitchboardCLITests": "switchboard-cli"}
 
 
 def closure(target):
@@ -62,12 +67,26 @@ def test_dependency_edges_follow_the_module_rules(package):
     for target in package["targets"]:
         name = target["name"]
         if target["type"] == "test":
-            subject = name.removesuffix("Tests")
+            subject = TESTED.get(name, name.removesuffix("Tests"))
             allowed = {subject} | closure(subject)
         else:
             allowed = ALLOWED[name]
         bad += [f"{name} -> {dep}" for dep in edges(target) if dep not in allowed]
     assert not bad, "edges the module rules do not allow: " + ", ".join(bad)
+
+
+def test_only_the_executable_reads_the_environment():
+    """Configuration is read once, in the executable (EnvironmentConfiguration), and handed down: no
+    library reads the process environment or a SWITCHBOARD_* variable (Telephony parses the proxy
+    variables out of the dictionary it is handed)."""
+    readers = []
+    for path in (ROOT / "Sources").rglob("*.swift"):
+        if path.parts[-3] == "switchboard-cli" or "switchboard-cli" in path.parts:
+            continue
+        text = path.read_text()
+        if "ProcessInfo.processInfo.environment" in text or "getenv(" in text or re.search(r'\[\s*"SWITCHBOARD_', text):
+            readers.append(str(path.relative_to(ROOT)))
+    assert not readers, f"read the environment outside the executable: {readers}"
 
 
 def test_the_engine_and_telephony_know_nothing_of_each_other(package):

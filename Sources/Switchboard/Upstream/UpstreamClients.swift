@@ -71,17 +71,9 @@ final class UpstreamConfiguration: Sendable {
   let twilioBaseURL: URL
   let transport: HTTPTransport
 
-  init(environment: [String: String], observer: @escaping @Sendable (HTTPEvent) -> Void) {
-    vapiBaseURL = Self.url(environment["SWITCHBOARD_VAPI_BASE_URL"]) ?? VapiClient.defaultBaseURL
-    twilioBaseURL = Self.url(environment["SWITCHBOARD_TWILIO_BASE_URL"]) ?? TwilioClient.defaultBaseURL
-    transport = HTTPTransport(
-      policy: HTTPPolicy.fromEnvironment(environment), environment: environment, observer: observer)
-  }
-
-  private static func url(_ value: String?) -> URL? {
-    guard let value, !value.isEmpty else { return nil }
-    var trimmed = value
-    while trimmed.hasSuffix("/") { trimmed.removeLast() }
-    return URL(string: trimmed)
+  init(_ configuration: ServiceConfiguration, observer: @escaping @Sendable (HTTPEvent) -> Void) {
+    vapiBaseURL = configuration.vapiBaseURL
+    twilioBaseURL = configuration.twilioBaseURL
+    transport = HTTPTransport(policy: configuration.http, environment: configuration.network, observer: observer)
   }
 }

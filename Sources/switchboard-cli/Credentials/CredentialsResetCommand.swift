@@ -25,8 +25,8 @@ struct CredentialsResetCommand: AsyncParsableCommand {
   func run() async throws {
     let environment = ProcessInfo.processInfo.environment
     CLIService.bootstrapLogging(environment)
-    let home = Vault.defaultHome(environment: environment)
-    let source = MasterKeySource(environment: environment)
+    let home = EnvironmentConfiguration.home(environment)
+    let source = EnvironmentConfiguration.masterKey(environment)
     let preview: VaultResetPreview
     do {
       preview = try Vault.resetPreview(home: home, masterKey: source)
