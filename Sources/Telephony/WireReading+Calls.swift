@@ -2,16 +2,7 @@ import Foundation
 import JSON
 
 extension JSONReader {
-  /// A string, or nil for anything else (which is skipped).
-  mutating func readLenientString() throws -> String? {
-    var probe = self
-    if let value = try? probe.readOptionalString() {
-      self = probe
-      return value
-    }
-    try skipValue()
-    return nil
-  }
+  // `readLenientString()` is in UpstreamErrorBody.swift.
 
   /// A finite number, or nil for anything else (which is skipped).
   mutating func readLenientDouble() throws -> Double? {
