@@ -24,6 +24,8 @@ public enum MethodTable {
     router.add(GetNumber.self, service: service)
     router.add(UpdateNumber.self, service: service)
     router.add(DeleteNumber.self, service: service)
+    router.add(DeleteNumbers.self, service: service)
+    router.add(GetUsage.self, service: service)
     #if SWITCHBOARD_TEST_HOOKS
     if service.testHooksEnabled {
       router.add(TestSleep.self, service: service)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The Vapi phone-number API (`/phone-number`, `/v2/phone-number`).
+/// The Vapi phone-number API (`/phone-number`, `/v2/phone-number`) and the call list (`/call`).
 public struct VapiClient: Sendable {
   /// `https://api.vapi.ai`.
   public static let defaultBaseURL = URL(string: "https://api.vapi.ai")!
@@ -33,11 +33,21 @@ public struct VapiClient: Sendable {
   /// Every number in the account, newest first, walking `/v2/phone-number` pages of 1000 past any
   /// cap. From page 2 on the set is pinned with `createdAtLe` = the newest `createdAt` of page 1,
   /// so numbers created during the walk do not shift pages; items are deduplicated by id.
+  /// With `search`, only numbers whose name, number or SIP URI contain it (Vapi's partial,
+  /// case-insensitive `search`, at most 100 characters).
   /// `onPage` receives each page's new items; cancellation is checked between pages.
   public func listPhoneNumbers(
+    search: String? = nil,
     onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [VapiPhoneNumber] {
-    try await walkPhoneNumbers(search: nil, onPage: onPage)
+    try await walkPhoneNumbers(search: search, onPage: onPage)
+  }
+
+  /// The number whose E.164 is exactly `e164`, or nil: Vapi has no exact number filter, so this
+  /// searches on the digits (without `+`, whose handling by `search` is unconfirmed) and keeps only
+  /// the exact match among the partial matches.
+  public func findPhoneNumber(e164: String) async throws -> VapiPhoneNumber? {
+    try await searchPhoneNumbers(digits: String(e164.drop { $0 == "+" })).first { $0.number == e164 }
   }
 
   /// The numbers whose number, name or SIP URI contains `digits` (`GET /v2/phone-number?search=…`,
@@ -115,6 +125,20 @@ public struct VapiClient: Sendable {
   /// `DELETE /phone-number/{id}`: releases the number; returns the deleted object.
   public func deletePhoneNumber(id: String) async throws -> VapiPhoneNumber {
     try await send(.delete, "/phone-number/" + URLBuilding.encode(id), template: "/phone-number/{id}", as: VapiPhoneNumber.self)
+  }
+
+  /// `GET /call` for one saved number: at most `limit` (≤ 1000) calls with `createdAt` in
+  /// [`createdAtGe`, `createdAtLt`) and, when given, `updatedAt` > `updatedAtGt`. Vapi answers a
+  /// bare array with no cursor and no stated order: a page holding `limit` calls may be incomplete
+  /// and the caller must split its window. Call objects are read leniently (`VapiCallPage`).
+  public func listCalls(
+    phoneNumberId: String, createdAtGe: String, createdAtLt: String, updatedAtGt: String? = nil, limit: Int = 1000
+  ) async throws -> VapiCallPage {
+    var query: [(String, String)] = [
+      ("phoneNumberId", phoneNumberId), ("limit", String(limit)), ("createdAtGe", createdAtGe), ("createdAtLt", createdAtLt),
+    ]
+    if let updatedAtGt { query.append(("updatedAtGt", updatedAtGt)) }
+    return try await send(.get, "/call", template: "/call", query: query, as: VapiCallPage.self)
   }
 
   /// `GET /phone-number?limit=1`: succeeds when the key is a valid private key for this region;

@@ -33,6 +33,21 @@ import GRDB
 /// `idempotency` gains `endedAt DATETIME` (when the last attempt ended without a known outcome) and
 /// `operationId INTEGER` (the ledger row of that attempt).
 ///
+/// `v4`: the usage cache (`Vault+Usage.swift`). `usage_calls` keeps, per profile and saved number,
+/// the few facts of each call that usage totals are made of (never a transcript, a customer
+/// number or a cost breakdown); `usage_coverage` says which `createdAt` range of a number's calls
+/// it holds completely and when it was last synced. Times are integer milliseconds since 1970.
+/// Both go with their profile (`ON DELETE CASCADE`).
+/// ```sql
+/// CREATE TABLE usage_calls (profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+///   numberId TEXT NOT NULL, callId TEXT NOT NULL, createdAt INTEGER NOT NULL, updatedAt INTEGER,
+///   type TEXT, status TEXT, seconds REAL, cost REAL, PRIMARY KEY (profile, numberId, callId));
+/// CREATE INDEX usage_calls_by_time ON usage_calls (profile, numberId, createdAt);
+/// CREATE TABLE usage_coverage (profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+///   numberId TEXT NOT NULL, coveredFrom INTEGER NOT NULL, coveredUntil INTEGER NOT NULL,
+///   maxUpdatedAt INTEGER, syncedAt INTEGER NOT NULL, PRIMARY KEY (profile, numberId));
+/// ```
+///
 /// Dates use GRDB's default text format (`YYYY-MM-DD HH:MM:SS.SSS`, UTC).
 enum Schema {
   static var migrator: DatabaseMigrator {
@@ -106,6 +121,32 @@ enum Schema {
         CREATE INDEX operations_by_profile ON operations (profile, id);
         ALTER TABLE idempotency ADD COLUMN endedAt DATETIME;
         ALTER TABLE idempotency ADD COLUMN operationId INTEGER;
+        """)
+    }
+    migrator.registerMigration("v4") { db in
+      try db.execute(sql: """
+        CREATE TABLE usage_calls (
+          profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+          numberId TEXT NOT NULL,
+          callId TEXT NOT NULL,
+          createdAt INTEGER NOT NULL,
+          updatedAt INTEGER,
+          type TEXT,
+          status TEXT,
+          seconds REAL,
+          cost REAL,
+          PRIMARY KEY (profile, numberId, callId)
+        );
+        CREATE INDEX usage_calls_by_time ON usage_calls (profile, numberId, createdAt);
+        CREATE TABLE usage_coverage (
+          profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+          numberId TEXT NOT NULL,
+          coveredFrom INTEGER NOT NULL,
+          coveredUntil INTEGER NOT NULL,
+          maxUpdatedAt INTEGER,
+          syncedAt INTEGER NOT NULL,
+          PRIMARY KEY (profile, numberId)
+        );
         """)
     }
     return migrator

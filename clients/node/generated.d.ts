@@ -85,9 +85,57 @@ export interface TwilioNumberCapabilities {
   fax: boolean;
 }
 
+export interface DeleteResults {
+  results: Array<DeleteResultsResult>;
+  released: number;
+  failed: number;
+}
+
+export interface DeleteResultsResult {
+  id: string;
+  ok: boolean;
+  number?: Number;
+  error?: DeleteResultsResultErrorValue;
+}
+
+export interface DeleteResultsResultErrorValue {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
 export interface Deleted {
   profile: string;
   deleted: boolean;
+}
+
+export interface Usage {
+  usage: Array<UsageUsageItem>;
+  since: string;
+  until: string;
+  requests: number;
+}
+
+/** One number's usage over the window. */
+export interface UsageUsageItem {
+  /** The number's Vapi id. */
+  id: string;
+  calls: number;
+  inbound: number;
+  outbound: number;
+  notEnded: number;
+  /** Σ (endedAt − startedAt) / 60 s. */
+  minutes: number;
+  costUsd: number;
+  lastCallAt?: string;
+  since: string;
+  until: string;
+  /** When Vapi was last asked about this number. */
+  syncedAt: string;
+  /** True when this request asked Vapi nothing for this number. */
+  fromCache: boolean;
+  requests: number;
+  unreadableCalls: number;
 }
 
 export interface ImportResults {
@@ -100,13 +148,7 @@ export interface ImportResultsResult {
   sid: string;
   ok: boolean;
   number?: Number;
-  error?: ImportResultsResultError;
-}
-
-export interface ImportResultsResultError {
-  code: number;
-  message: string;
-  data?: unknown;
+  error?: DeleteResultsResultErrorValue;
 }
 
 export interface InitializeClientInfo {
@@ -199,6 +241,19 @@ export interface DeleteNumberParams {
   confirm: string;
 }
 
+/** Params of `deleteNumbers`. */
+export interface DeleteNumbersParams {
+  /** Profile (account) to use; default "default". Profiles are fully isolated. */
+  profile?: string;
+  ids: Array<string>;
+  /** Exactly "release N numbers", N being the number of ids (e.g. "release 3 numbers"). */
+  confirm: string;
+  /** Send `$/progress` begin/report/end on this token. */
+  workDoneToken?: string | number;
+  /** Stream partial results as `$/progress` on this token. */
+  partialResultToken?: string | number;
+}
+
 /** Params of `deleteProfile`. */
 export interface DeleteProfileParams {
   /** Profile (account) to use; default "default". Profiles are fully isolated. */
@@ -216,7 +271,27 @@ export interface GetNumberParams {
   /** Profile (account) to use; default "default". Profiles are fully isolated. */
   profile?: string;
   /** The number's Vapi id. */
-  id: string;
+  id?: string;
+  /** The number in E.164, e.g. +14155550100: looked up exactly. */
+  number?: string;
+}
+
+/** Params of `getUsage`. */
+export interface GetUsageParams {
+  /** Profile (account) to use; default "default". Profiles are fully isolated. */
+  profile?: string;
+  /** Numbers to report; default: every number of the account. */
+  ids?: Array<string>;
+  /** Start of the window (inclusive); default: 30 days before until. */
+  since?: string;
+  /** End of the window (exclusive); default: now. */
+  until?: string;
+  /** Answer from the cache without asking Vapi when it covers the window and is at most this old; default 0. */
+  maxAgeSeconds?: number;
+  /** Send `$/progress` begin/report/end on this token. */
+  workDoneToken?: string | number;
+  /** Stream partial results as `$/progress` on this token. */
+  partialResultToken?: string | number;
 }
 
 /** Params of `importNumber`. */
@@ -264,6 +339,16 @@ export interface InitializeParams {
 export interface ListNumbersParams {
   /** Profile (account) to use; default "default". Profiles are fully isolated. */
   profile?: string;
+  /** Upstream: part of the name, number or SIP URI (case-insensitive). */
+  search?: string;
+  /** Local filter. */
+  provider?: "vapi" | "twilio" | "byo-phone-number" | "vonage" | "telnyx";
+  /** US area code (NANP): 3 digits, the first 2-9. */
+  areaCode?: string;
+  /** Local filter: the assistant answering calls. */
+  assistantId?: string;
+  /** Local filter. */
+  status?: "active" | "activating" | "blocked";
   /** Send `$/progress` begin/report/end on this token. */
   workDoneToken?: string | number;
   /** Stream partial results as `$/progress` on this token. */
@@ -351,7 +436,7 @@ export interface InitializedParams {
 }
 
 /** Every domain error `data.kind` the server documents. */
-export type ErrorKind = "credentials.missing" | "upstream.unauthorized" | "upstream.error" | "upstream.unavailable" | "upstream.rateLimited" | "upstream.outcomeUnknown" | "notFound" | "conflict" | "vault.locked" | "vault.corrupt" | "vault.unavailable" | "vault.unsafe" | "notVoiceCapable";
+export type ErrorKind = "credentials.missing" | "upstream.unauthorized" | "upstream.error" | "upstream.unavailable" | "upstream.rateLimited" | "upstream.outcomeUnknown" | "notFound" | "conflict" | "vault.locked" | "vault.corrupt" | "vault.unavailable" | "vault.unsafe" | "notVoiceCapable" | "usage.refused" | "usage.tooDense";
 
 /** One method per RPC method: `sb.listNumbers({ profile })`. */
 export interface SwitchboardMethods {
@@ -361,19 +446,23 @@ export interface SwitchboardMethods {
   createNumber(params: CreateNumberParams, options?: CallOptions): Promise<Number>;
   /** `deleteNumber`: Releases a number from the Vapi account (irreversible): `confirm` must repeat the number (E.164) or its id; returns the released number. */
   deleteNumber(params: DeleteNumberParams, options?: CallOptions): Promise<Number>;
+  /** `deleteNumbers`: Releases several numbers from the Vapi account (irreversible), in the order given: `confirm` must be exactly "release N numbers" for the N ids; one result per id, and one failure never stops the rest. */
+  deleteNumbers(params: DeleteNumbersParams, options?: CallOptions<DeleteResultsResult>): Promise<DeleteResults>;
   /** `deleteProfile`: Deletes a profile: its credentials, operation history and idempotency records. `deleted` is false when there was nothing to delete. */
   deleteProfile(params: DeleteProfileParams, options?: CallOptions): Promise<Deleted>;
   /** `getCredentialStatus`: Tells which credentials a profile holds, with non-secret hints only; damaged fields are flagged `corrupt`. */
   getCredentialStatus(params?: GetCredentialStatusParams, options?: CallOptions): Promise<CredentialStatus>;
-  /** `getNumber`: Returns one number of the Vapi account by id (for example to follow a new number from `activating` to `active`). */
-  getNumber(params: GetNumberParams, options?: CallOptions): Promise<Number>;
+  /** `getNumber`: Returns one number of the Vapi account by id, or by its E.164 number (for example to follow a new number from `activating` to `active`). */
+  getNumber(params?: GetNumberParams, options?: CallOptions): Promise<Number>;
+  /** `getUsage`: Usage per number over a window: calls (inbound/outbound), minutes, cost in USD and the last call, from Vapi's call list; cached and refreshed incrementally. */
+  getUsage(params?: GetUsageParams, options?: CallOptions<UsageUsageItem>): Promise<Usage>;
   /** `importNumber`: Imports a number of the Twilio account into Vapi, voice only (`smsEnabled: false`). */
   importNumber(params?: ImportNumberParams, options?: CallOptions): Promise<Number>;
   /** `importNumbers`: Imports several Twilio numbers (by SID) into Vapi, in the order given: one result per SID, and one failure never stops the rest. */
   importNumbers(params: ImportNumbersParams, options?: CallOptions<ImportResultsResult>): Promise<ImportResults>;
   /** `initialize`: Optional handshake: tells the server who the client is; returns server info and capabilities. */
   initialize(params?: InitializeParams, options?: CallOptions): Promise<InitializeResult>;
-  /** `listNumbers`: Lists every number in the Vapi account (all pages, not the first 100), newest first. */
+  /** `listNumbers`: Lists every number in the Vapi account (all pages, not the first 100), newest first; optionally searched and filtered. */
   listNumbers(params?: ListNumbersParams, options?: CallOptions<Number>): Promise<Numbers>;
   /** `listOperations`: Lists what this profile changed upstream (imports, creations, updates, releases), newest first, with each outcome; readable even when Vapi is not. */
   listOperations(params?: ListOperationsParams, options?: CallOptions): Promise<Operations>;

@@ -38,6 +38,21 @@ const METHODS = {
       "confirm"
     ]
   },
+  "deleteNumbers": {
+    "method": "deleteNumbers",
+    "notification": false,
+    "params": [
+      "profile",
+      "ids",
+      "confirm",
+      "workDoneToken",
+      "partialResultToken"
+    ],
+    "required": [
+      "ids",
+      "confirm"
+    ]
+  },
   "deleteProfile": {
     "method": "deleteProfile",
     "notification": false,
@@ -67,11 +82,24 @@ const METHODS = {
     "notification": false,
     "params": [
       "profile",
-      "id"
+      "id",
+      "number"
     ],
-    "required": [
-      "id"
-    ]
+    "required": []
+  },
+  "getUsage": {
+    "method": "getUsage",
+    "notification": false,
+    "params": [
+      "profile",
+      "ids",
+      "since",
+      "until",
+      "maxAgeSeconds",
+      "workDoneToken",
+      "partialResultToken"
+    ],
+    "required": []
   },
   "importNumber": {
     "method": "importNumber",
@@ -123,6 +151,11 @@ const METHODS = {
     "notification": false,
     "params": [
       "profile",
+      "search",
+      "provider",
+      "areaCode",
+      "assistantId",
+      "status",
       "workDoneToken",
       "partialResultToken"
     ],
@@ -223,7 +256,9 @@ const ERROR_KINDS = {
   "vault.corrupt": 1010,
   "vault.unavailable": 1011,
   "vault.unsafe": 1012,
-  "notVoiceCapable": 1013
+  "notVoiceCapable": 1013,
+  "usage.refused": 1014,
+  "usage.tooDense": 1015
 };
 
 module.exports = { METHODS, ERROR_KINDS };

@@ -83,6 +83,18 @@ def test_number_methods_never_reveal_secrets(spawn, fake, upstream_env, tmp_path
     fake.fault("lose_reply", provider="vapi", method="POST")
     fails("importNumber", {"sid": free[2]["sid"]}, 1006)
 
+    # lookup, filters, usage and bulk release (issue 21)
+    some = fake.vapi_numbers()[:3]
+    ok("getNumber", {"number": free[1]["phone_number"]})
+    fails("getNumber", {"number": "+19995550001"}, 1007)
+    ok("listNumbers", {"search": "415", "provider": "twilio", "partialResultToken": "sp"})
+    for v in some:
+        fake.seed_calls(v["id"], 30, odd_every=4)
+    ok("getUsage", {"ids": [v["id"] for v in some], "partialResultToken": "up", "workDoneToken": "uw"})
+    ok("getUsage", {"ids": [v["id"] for v in some]})
+    fails("deleteNumbers", {"ids": [some[2]["id"]], "confirm": "release 2 numbers"}, -32602)
+    ok("deleteNumbers", {"ids": [some[2]["id"], str(uuid.UUID(int=7, version=4))], "confirm": "release 2 numbers"})
+
     # upstream error bodies that echo every secret
     echo = f"key={key} sid={sid} token={token}"
     fake.fault("status", provider="twilio", status=400, times=None,
@@ -94,6 +106,8 @@ def test_number_methods_never_reveal_secrets(spawn, fake, upstream_env, tmp_path
                body={"message": [echo, "second " + echo], "error": echo, "statusCode": 400})
     fails("listNumbers", None, 1003)
     fails("createNumber", {"areaCode": "415"}, 1003)
+    fails("getUsage", {"ids": [some[0]["id"]]}, 1014)
+    fails("getNumber", {"number": "+14155550100"}, 1003)
     fake.clear_faults()
     fake.fault("status", provider="vapi", status=500, times=None, body={"statusCode": 500, "message": echo})
     fails("listNumbers", None, 1004)

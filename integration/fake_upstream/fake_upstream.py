@@ -4,7 +4,7 @@
 Single file, Python 3.11 standard library only.  One ``ThreadingHTTPServer``
 on 127.0.0.1 serves BOTH APIs from the server root:
 
-* Vapi:   ``/phone-number``, ``/phone-number/{id}``, ``/v2/phone-number``
+* Vapi:   ``/phone-number``, ``/phone-number/{id}``, ``/v2/phone-number``, ``/call``
 * Twilio: ``/2010-04-01/Accounts/{AC}.json``,
           ``/2010-04-01/Accounts/{AC}/IncomingPhoneNumbers.json``,
           ``/2010-04-01/Accounts/{AC}/IncomingPhoneNumbers/{PN}.json``
@@ -178,6 +178,9 @@ DATE_FILTERS = ("createdAtGt", "createdAtLt", "createdAtGe", "createdAtLe",
                 "updatedAtGt", "updatedAtLt", "updatedAtGe", "updatedAtLe")
 V1_LIST_PARAMS = {"limit", *DATE_FILTERS}
 V2_LIST_PARAMS = {"search", "page", "sortOrder", "sortBy", "limit", *DATE_FILTERS}
+CALL_LIST_PARAMS = {"id", "assistantId", "phoneNumberId", "limit", *DATE_FILTERS}
+CALL_ODD_KINDS = ("costString", "costNull", "noStartedAt", "endedAtNull", "successEvaluationFalse", "unknownType",
+                  "noId", "noCreatedAt", "notAnObject")
 
 E164_RE = re.compile(r"^\+[1-9]\d{1,14}$")
 LOOSE_NUMBER_RE = re.compile(r"^\+?[a-zA-Z0-9]+$")
@@ -338,6 +341,17 @@ class _VRec:
         self.hay = " ".join(str(self.obj.get(k) or "") for k in ("name", "number", "sipUri")).lower()
 
 
+class _CRec:
+    """A Vapi call (or a deliberately broken array element) plus its pre-serialised JSON. `cus`, `uus`
+    and `pid` are the values filters use even when the object itself lacks them."""
+
+    __slots__ = ("obj", "blob", "cus", "uus", "pid", "cid")
+
+    def __init__(self, obj, cus: int, uus: int, pid: str, cid: str):
+        self.obj, self.cus, self.uus, self.pid, self.cid = obj, cus, uus, pid, cid
+        self.blob = _dumps(obj)
+
+
 class _TRec:
     """A Twilio IncomingPhoneNumber record plus its pre-serialised JSON."""
 
@@ -389,6 +403,9 @@ class _Store:
             self._t_by_number: dict[str, _TRec] = {}
             self._t_index: dict[str, int] | None = None
             self._numbers_in_use: set[str] = set()
+            self._calls: dict[str, list[_CRec]] = {}  # phoneNumberId -> ascending by (createdAt, id)
+            self._call_by_id: dict[str, _CRec] = {}
+            self._call_key_cache: dict[str, tuple] = {}
             self._faults: list[dict] = []
             self._fault_seq = 0
             self._requests: collections.deque = collections.deque(maxlen=int(self.cfg["maxRecordedRequests"]))
@@ -931,6 +948,8 @@ class _Store:
             args = ()
         elif path == "/v2/phone-number" and m == "GET":
             handler, args = self._v_list_v2, ()
+        elif path == "/call" and m == "GET":
+            handler, args = self._v_calls, ()
         elif path.startswith("/phone-number/") and path.count("/") == 2 and m in ("GET", "PATCH", "DELETE"):
             handler = {"GET": self._v_get, "PATCH": self._v_patch, "DELETE": self._v_delete}[m]
             args = (path.split("/")[2],)
@@ -1055,6 +1074,166 @@ class _Store:
                 "hasNextPage": page < total_pages, "sortOrder": order}
         body = b'{"results":[' + b",".join(r.blob for r in chunk) + b'],"metadata":' + _dumps(meta) + b"}"
         return Response(200, body, [("Content-Type", "application/json; charset=utf-8")])
+
+    def _v_calls(self, req: Request) -> Response:
+        """GET /call: a bare array (api-facts 1.12.3), newest first (CHOICE: the real order is UNCONFIRMED)."""
+        errs = self._unknown_params(req, CALL_LIST_PARAMS)
+        limit = self._num_param(req, "limit", 100, 0, 1000, errs)
+        filters = self._date_params(req, errs)
+        if errs:
+            return _nest_error(400, errs)
+        pid = req.q1("phoneNumberId")
+        recs = self._calls.get(pid, []) if pid is not None else sorted(
+            (r for rs in self._calls.values() for r in rs), key=lambda r: (r.cus, r.cid))
+        keys = [r.cus for r in recs] if pid is None else None
+        if keys is None:
+            keys = self._call_keys(pid)
+        lo, hi = 0, len(recs)
+        if "createdAtGt" in filters:
+            lo = max(lo, bisect.bisect_right(keys, filters["createdAtGt"]))
+        if "createdAtGe" in filters:
+            lo = max(lo, bisect.bisect_left(keys, filters["createdAtGe"]))
+        if "createdAtLt" in filters:
+            hi = min(hi, bisect.bisect_left(keys, filters["createdAtLt"]))
+        if "createdAtLe" in filters:
+            hi = min(hi, bisect.bisect_right(keys, filters["createdAtLe"]))
+        sel = recs[lo:hi] if hi > lo else []
+        upd = [(k[9:], v) for k, v in filters.items() if k.startswith("updatedAt")]
+        if upd:
+            ops = {"Gt": lambda a, b: a > b, "Lt": lambda a, b: a < b, "Ge": lambda a, b: a >= b,
+                   "Le": lambda a, b: a <= b}
+            sel = [r for r in sel if all(ops[op](r.uus, v) for op, v in upd)]
+        for name in ("id", "assistantId"):
+            want = req.q1(name)
+            if want is not None:
+                sel = [r for r in sel if isinstance(r.obj, dict) and r.obj.get(name) == want]
+        take = sel[max(0, len(sel) - limit):] if limit > 0 else []
+        body = b"[" + b",".join(r.blob for r in reversed(take)) + b"]"
+        return Response(200, body, [("Content-Type", "application/json; charset=utf-8")])
+
+    def _call_keys(self, pid: str) -> list[int]:
+        cache = self._call_key_cache
+        recs = self._calls.get(pid, [])
+        hit = cache.get(pid)
+        if hit is None or hit[0] is not recs or len(hit[1]) != len(recs):
+            hit = (recs, [r.cus for r in recs])
+            cache[pid] = hit
+        return hit[1]
+
+    def _c_insert(self, rec: _CRec):
+        old = self._call_by_id.get(rec.cid)
+        if old is not None:
+            self._calls[old.pid].remove(old)
+            self._call_key_cache.pop(old.pid, None)
+        bisect.insort(self._calls.setdefault(rec.pid, []), rec, key=lambda r: (r.cus, r.cid))
+        self._call_by_id[rec.cid] = rec
+        self._call_key_cache.pop(rec.pid, None)
+
+    def _make_call(self, pid: str, cus: int, odd: str | None) -> _CRec:
+        rng = self.rng
+        cid = self._uuid()
+        ms = cus // 1000
+        kind = rng.choices(("inboundPhoneCall", "outboundPhoneCall"), (7, 3))[0]
+        in_progress = rng.random() < 0.03
+        start = ms + rng.randint(500, 5000)
+        end = start + rng.randint(5_000, 900_000)
+        now = _now_ms()
+        if end + 1200 > now:  # a call cannot have ended, or been updated, in the future
+            in_progress = True
+        updated = (end + 1200) if not in_progress else min(start + 1000, max(ms, now))
+        obj = {
+            "id": cid, "orgId": self.cfg["orgId"], "type": kind, "phoneNumberId": pid,
+            "status": "in-progress" if in_progress else "ended",
+            "createdAt": iso_from_ms(ms), "updatedAt": iso_from_ms(updated), "startedAt": iso_from_ms(start),
+            "cost": round(rng.uniform(0.01, 2.5), 4),
+            "customer": {"number": f"+1415{rng.randint(2000000, 9999999)}"},
+            "costBreakdown": {"transport": 0.01, "stt": 0.02, "llm": 0.03, "tts": 0.01, "vapi": 0.05, "total": 0.12},
+            "messages": [{"role": "bot", "message": "Hello, thanks for calling."}, {"role": "user", "message": "Hi"}],
+            "artifact": {"transcript": "AI: Hello, thanks for calling.\nUser: Hi", "recordingUrl": None},
+            "analysis": {"summary": "A short call.", "successEvaluation": "true"},
+        }
+        if not in_progress:
+            obj["endedAt"] = iso_from_ms(end)
+            obj["endedReason"] = rng.choice(("customer-ended-call", "assistant-ended-call", "silence-timed-out"))
+        uus = updated * 1000
+        if odd == "costString":
+            obj["cost"] = str(obj["cost"])
+        elif odd == "costNull":
+            obj["cost"] = None
+        elif odd == "noStartedAt":
+            obj.pop("startedAt", None)
+        elif odd == "endedAtNull":
+            obj["endedAt"] = None
+        elif odd == "successEvaluationFalse":
+            obj["analysis"]["successEvaluation"] = False
+        elif odd == "unknownType":
+            obj["type"] = "vapi.websocketCall"
+        elif odd == "noId":
+            obj.pop("id")
+        elif odd == "noCreatedAt":
+            obj.pop("createdAt")
+        elif odd == "notAnObject":
+            obj = None
+        return _CRec(obj, cus, uus, pid, cid)
+
+    def seed_calls(self, phoneNumberId, count=0, since=None, until=None, oddEvery=0, sameInstant=0, calls=None,
+                   **unknown) -> dict:
+        """Adds `count` calls of `phoneNumberId` spread evenly over [since, until) (ISO; default: the 30 days
+        before now), every `oddEvery`-th one schema-odd (cycling CALL_ODD_KINDS), plus `sameInstant` calls
+        sharing one createdAt in the middle, plus explicit `calls` objects (merged over generated ones)."""
+        if unknown:
+            raise ControlError(f"unknown call seed keys {sorted(unknown)}")
+        with self.lock:
+            now_ms = _now_ms()
+            hi = (parse_iso_us(until) // 1000) if until else now_ms
+            lo = (parse_iso_us(since) // 1000) if since else hi - 30 * 86_400_000
+            if (since and parse_iso_us(since) is None) or (until and parse_iso_us(until) is None) or lo >= hi:
+                raise ControlError("since/until must be ISO dates with since < until")
+            count, odd_every, same = int(count), int(oddEvery or 0), int(sameInstant or 0)
+            added = 0
+            odd_index = 0
+            for i in range(count):
+                ms = lo + (hi - lo) * i // max(1, count) + self.rng.randint(0, max(0, (hi - lo) // max(1, count) - 1))
+                ms = min(ms, hi - 1)
+                odd = None
+                if odd_every and (i + 1) % odd_every == 0:
+                    odd = CALL_ODD_KINDS[odd_index % len(CALL_ODD_KINDS)]
+                    odd_index += 1
+                self._c_insert(self._make_call(phoneNumberId, ms * 1000, odd))
+                added += 1
+            mid = lo + (hi - lo) // 2
+            for _ in range(same):
+                self._c_insert(self._make_call(phoneNumberId, mid * 1000, None))
+                added += 1
+            for spec in calls or []:
+                if not isinstance(spec, dict):
+                    raise ControlError("calls entries must be objects")
+                cus = parse_iso_us(spec.get("createdAt")) or now_ms * 1000
+                base = self._make_call(phoneNumberId, cus, None)
+                obj = {**base.obj, **spec}
+                cid = obj.get("id") or base.cid
+                uus = parse_iso_us(obj.get("updatedAt")) or cus
+                self._c_insert(_CRec(obj, cus, uus, phoneNumberId, cid))
+                added += 1
+            return {"added": added, "total": len(self._calls.get(phoneNumberId, []))}
+
+    def update_call(self, callId, **fields) -> dict:
+        """Changes a seeded call (e.g. ends it): `updatedAt` becomes now unless given."""
+        with self.lock:
+            rec = self._call_by_id.get(callId)
+            if rec is None or not isinstance(rec.obj, dict):
+                raise ControlError(f"no call {callId!r}")
+            obj = {**rec.obj, **fields}
+            if "updatedAt" not in fields:
+                obj["updatedAt"] = iso_from_ms(max(_now_ms(), rec.uus // 1000 + 1))
+            self._c_insert(_CRec(obj, rec.cus, parse_iso_us(obj["updatedAt"]) or rec.uus, rec.pid, rec.cid))
+            return obj
+
+    def calls(self, phoneNumberId=None) -> list:
+        """The raw call array elements (objects, or null for broken ones), oldest first."""
+        with self.lock:
+            pids = [phoneNumberId] if phoneNumberId is not None else list(self._calls)
+            return [json.loads(r.blob) for pid in pids for r in self._calls.get(pid, [])]
 
     def _v_get(self, req: Request, pid: str) -> Response:
         rec = self._v.get(pid)
@@ -1557,6 +1736,18 @@ class _Store:
                 return _json_response(200, {"ok": True})
             if path == "/__control/state" and m == "GET":
                 return _json_response(200, self.state())
+            if path == "/__control/calls":
+                if m == "POST":
+                    if not isinstance(body, dict):
+                        raise ControlError("calls body must be an object")
+                    return _json_response(200, self.seed_calls(**{_camel(k): v for k, v in body.items()}))
+                if m == "GET":
+                    return _json_response(200, {"calls": self.calls(req.q1("phoneNumberId"))})
+            if path == "/__control/calls/update" and m == "POST":
+                if not isinstance(body, dict) or "id" not in body:
+                    raise ControlError("body must be an object with id")
+                fields = {k: v for k, v in body.items() if k != "id"}
+                return _json_response(200, self.update_call(body["id"], **fields))
             return _json_response(404, {"error": f"no control endpoint {m} {req.path}"})
         except (ControlError, TypeError, ValueError) as e:
             return _json_response(400, {"error": str(e)})
@@ -1870,6 +2061,15 @@ class FakeUpstream:
 
     def vapi_numbers(self) -> list[dict]:
         return self.state()["vapi"]
+
+    def seed_calls(self, phone_number_id: str, count: int = 0, **kw) -> dict:
+        return self._store.seed_calls(phone_number_id, count, **{_camel(k): v for k, v in kw.items()})
+
+    def update_call(self, call_id: str, **fields) -> dict:
+        return self._store.update_call(call_id, **fields)
+
+    def calls(self, phone_number_id: str | None = None) -> list:
+        return self._store.calls(phone_number_id)
 
     def twilio_numbers(self) -> list[dict]:
         return self.state()["twilio"]

@@ -275,6 +275,87 @@ def test_v2_validation_and_search(fake, client):
         assert st == 400 and body["message"] == [msg] and body["statusCode"] == 400
 
 
+def test_v2_search_pages_with_results_and_metadata(fake, client):
+    fake.seed(vapi=[{"name": f"desk 14155550123 {i}"} for i in range(250)] + [{"name": "other"}] * 5)
+    fake.seed(vapi=[{"number": "+14155550123"}, {"number": "+141555501234"}])
+    seen = []
+    for page in (1, 2, 3):
+        st, _, _, body = client.vapi("GET", f"/v2/phone-number?search=14155550123&limit=100&page={page}")
+        assert st == 200 and set(body) == {"results", "metadata"}
+        meta = body["metadata"]
+        assert (meta["itemsPerPage"], meta["totalItems"], meta["currentPage"], meta["totalPages"]) == (100, 252, page, 3)
+        assert meta["hasNextPage"] is (page < 3)
+        seen += [r["id"] for r in body["results"]]
+    assert len(seen) == len(set(seen)) == 252
+    st, _, _, body = client.vapi("GET", "/v2/phone-number?search=%2B14155550123")  # a "+" sent as %2B
+    assert sorted(r["number"] for r in body["results"]) == ["+14155550123", "+141555501234"]
+
+
+# --------------------------------------------------------------------------- Vapi calls
+
+
+def _calls(client, query):
+    st, _, _, body = client.vapi("GET", "/call" + (f"?{query}" if query else ""))
+    return st, body
+
+
+def test_calls_bare_array_filters_limit_and_order(fake, client):
+    fake.seed(vapi=2)
+    a, b = [v["id"] for v in fake.vapi_numbers()]
+    fake.seed_calls(a, 250, since="2026-01-01T00:00:00Z", until="2026-01-31T00:00:00Z")
+    fake.seed_calls(b, 10, since="2026-01-01T00:00:00Z", until="2026-01-31T00:00:00Z")
+    st, body = _calls(client, f"phoneNumberId={a}")
+    assert st == 200 and isinstance(body, list) and len(body) == 100  # default limit 100, no envelope
+    created = [c["createdAt"] for c in body]
+    assert created == sorted(created, reverse=True), "newest first (CHOICE)"
+    assert all(c["phoneNumberId"] == a and ISO_MS_RE.match(c["createdAt"]) for c in body)
+    st, body = _calls(client, f"phoneNumberId={a}&limit=1000")
+    assert len(body) == 250
+    st, body = _calls(client, f"phoneNumberId={a}&limit=1000&createdAtGe=2026-01-10T00:00:00Z&createdAtLt=2026-01-20T00:00:00Z")
+    assert body and all("2026-01-10" <= c["createdAt"] < "2026-01-20" for c in body)
+    assert len(body) == sum(1 for c in fake.calls(a) if "2026-01-10" <= c["createdAt"] < "2026-01-20")
+    st, body = _calls(client, "limit=1000")
+    assert len(body) == 260, "no phoneNumberId: every call"
+    first = fake.calls(a)[0]
+    st, body = _calls(client, f"id={first['id']}")
+    assert [c["id"] for c in body] == [first["id"]]
+    for q, msg in [("limit=1001", "limit must not be greater than 1000"), ("page=2", "property page should not exist"),
+                   ("cursor=x", "property cursor should not exist"), ("createdAtGe=soon", "createdAtGe must be a valid ISO 8601 date string")]:
+        st, body = _calls(client, q)
+        assert st == 400 and body["message"] == [msg]
+    st, _, _, body = client.vapi("GET", "/call", key="wrong")
+    assert st == 401 and body == VAPI_401_BODY
+
+
+def test_calls_schema_odd_objects_updates_and_same_instant(fake, client):
+    fake.seed(vapi=1)
+    pid = fake.vapi_numbers()[0]["id"]
+    summary = fake.seed_calls(pid, 90, since="2026-02-01T00:00:00Z", until="2026-02-02T00:00:00Z", odd_every=10,
+                              same_instant=3)
+    assert summary == {"added": 93, "total": 93}
+    st, body = _calls(client, f"phoneNumberId={pid}&limit=1000")
+    assert len(body) == 93
+    assert body.count(None) == 1, "one element is not an object"
+    objects = [c for c in body if c is not None]
+    assert any(isinstance(c.get("cost"), str) for c in objects)
+    assert any("cost" in c and c["cost"] is None for c in objects)
+    assert any("id" not in c for c in objects) and any("createdAt" not in c for c in objects)
+    assert any(c.get("analysis", {}).get("successEvaluation") is False for c in objects)
+    assert any(c.get("type") == "vapi.websocketCall" for c in objects)
+    stamps = [c["createdAt"] for c in objects if "createdAt" in c]
+    assert max(stamps.count(t) for t in stamps) >= 3, "sameInstant calls share one createdAt"
+    ended = next(c for c in objects if c.get("status") == "ended" and "id" in c and "createdAt" in c)
+    updated = fake.update_call(ended["id"], cost=9.5)
+    st, body = _calls(client, f"phoneNumberId={pid}&updatedAtGt={ended['updatedAt']}")
+    assert [c["id"] for c in body if c and c.get("id") == ended["id"]] == [ended["id"]]
+    assert updated["updatedAt"] > ended["updatedAt"] and updated["cost"] == 9.5
+    st, body = control(fake, "GET", f"/__control/calls?phoneNumberId={pid}")
+    assert st == 200 and len(body["calls"]) == 93
+    st, body = control(fake, "POST", "/__control/calls", {"phoneNumberId": pid, "count": 2})
+    assert st == 200 and body["total"] == 95
+    assert len(fake.calls()) == 95
+
+
 # --------------------------------------------------------------------------- Twilio listing
 
 

@@ -19,6 +19,8 @@ public struct DomainError: Error, RPCErrorConvertible, Sendable, Equatable {
     case vaultUnavailable = "vault.unavailable"
     case vaultUnsafe = "vault.unsafe"
     case notVoiceCapable = "notVoiceCapable"
+    case usageRefused = "usage.refused"
+    case usageTooDense = "usage.tooDense"
 
     public var code: Int {
       switch self {
@@ -35,6 +37,8 @@ public struct DomainError: Error, RPCErrorConvertible, Sendable, Equatable {
       case .vaultUnavailable: 1011
       case .vaultUnsafe: 1012
       case .notVoiceCapable: 1013
+      case .usageRefused: 1014
+      case .usageTooDense: 1015
       }
     }
 
@@ -68,6 +72,15 @@ public struct DomainError: Error, RPCErrorConvertible, Sendable, Equatable {
         ("+14155550100 cannot take voice calls (Twilio capabilities: sms, mms); only voice numbers can be imported.",
          ["provider": "twilio", "resource": "twilioNumber", "phoneNumber": "+14155550100",
           "capabilities": ["voice": false, "sms": true, "mms": true, "fax": false]])
+      case .usageRefused:
+        ("Vapi refused to list the calls of a number: 400 - property phoneNumberId should not exist", [
+          "provider": "vapi", "status": 400, "upstreamMessage": "property phoneNumberId should not exist",
+          "numberId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10",
+        ])
+      case .usageTooDense:
+        ("More than 1000 calls of one number share one millisecond: Vapi's call list cannot be walked past them.", [
+          "provider": "vapi", "numberId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "at": "2026-11-25T09:00:00.000Z",
+        ])
       }
     }
 

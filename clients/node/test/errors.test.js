@@ -72,6 +72,22 @@ test('a number that cannot take voice calls', async () => {
   }
 });
 
+test('usage kinds', async () => {
+  await fake.seed({ vapi: 1 });
+  const sb = open(serverEnv(fake));
+  try {
+    await sb.setCredentials(credentials(fake));
+    const id = (await fake.state()).vapi[0].id;
+    await fake.fault({ kind: 'status', provider: 'vapi', path: '/call', status: 400 });
+    assert.equal((await expectKind('usage.refused', sb.getUsage({ ids: [id] }))).data.numberId, id);
+    const window = { since: '2026-01-01T00:00:00Z', until: '2026-01-01T00:00:01Z' };
+    await fake.control('POST', 'calls', { phoneNumberId: id, sameInstant: 1001, ...window });
+    await expectKind('usage.tooDense', sb.getUsage({ ids: [id], ...window }));
+  } finally {
+    await sb.dispose();
+  }
+});
+
 test('vault kinds', async () => {
   const shared = path.join(tempDir('switchboard-node-'), 'shared-home');
   fs.mkdirSync(shared);

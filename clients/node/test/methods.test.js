@@ -40,9 +40,12 @@ test('every method once', async () => {
     assert.equal(one.smsEnabled, false);
     const many = use('importNumbers', await sb.importNumbers({ sids: sids.slice(1, 3), namePrefix: 'Acme ' }));
     assert.equal(many.imported, 2);
+    const bulk = use('deleteNumbers', await sb.deleteNumbers({ ids: [one.id], confirm: 'release 1 numbers' }));
+    assert.equal(bulk.released, 1);
     const created = use('createNumber', await sb.createNumber({ areaCode: '415', name: 'Sales' }));
     assert.equal(created.fallbackDestination.number, '+14155550100');
     assert.equal(use('getNumber', await sb.getNumber({ id: created.id })).id, created.id);
+    assert.equal(use('getUsage', await sb.getUsage({ ids: [created.id] })).usage[0].calls, 0);
     const updated = use('updateNumber', await sb.updateNumber({ id: created.id, name: 'Sales (West)', fallbackNumber: null }));
     assert.equal(updated.name, 'Sales (West)');
     assert.equal(updated.fallbackDestination, undefined);

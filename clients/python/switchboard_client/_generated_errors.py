@@ -26,6 +26,10 @@ class UpstreamError(DomainError):
     """Domain errors whose data.kind is `upstream` or starts with `upstream.`."""
 
 
+class UsageError(DomainError):
+    """Domain errors whose data.kind is `usage` or starts with `usage.`."""
+
+
 class VaultError(DomainError):
     """Domain errors whose data.kind is `vault` or starts with `vault.`."""
 
@@ -70,6 +74,14 @@ class VaultUnsafe(VaultError):
     """Code 1012, data.kind `vault.unsafe`; for example: The credential store is not safe to open: ~/.local/share/switchboard is writable by other users; run chmod 700 on it."""
 
 
+class UsageRefused(UsageError):
+    """Code 1014, data.kind `usage.refused`; for example: Vapi refused to list the calls of a number: 400 - property phoneNumberId should not exist"""
+
+
+class UsageTooDense(UsageError):
+    """Code 1015, data.kind `usage.tooDense`; for example: More than 1000 calls of one number share one millisecond: Vapi's call list cannot be walked past them."""
+
+
 #: data.kind -> exception class
 KIND_CLASSES: Dict[str, Type[DomainError]] = {
     'credentials.missing': CredentialsMissing,
@@ -85,6 +97,8 @@ KIND_CLASSES: Dict[str, Type[DomainError]] = {
     'vault.unavailable': VaultUnavailable,
     'vault.unsafe': VaultUnsafe,
     'notVoiceCapable': NotVoiceCapableError,
+    'usage.refused': UsageRefused,
+    'usage.tooDense': UsageTooDense,
 }
 
 #: kind family (the part before the first dot) -> exception class
@@ -94,6 +108,7 @@ FAMILY_CLASSES: Dict[str, Type[DomainError]] = {
     'notFound': NotFoundError,
     'notVoiceCapable': NotVoiceCapableError,
     'upstream': UpstreamError,
+    'usage': UsageError,
     'vault': VaultError,
 }
 
@@ -112,6 +127,8 @@ KIND_CODES: Dict[str, int] = {
     'vault.unavailable': 1011,
     'vault.unsafe': 1012,
     'notVoiceCapable': 1013,
+    'usage.refused': 1014,
+    'usage.tooDense': 1015,
 }
 
 __all__ = [
@@ -120,6 +137,7 @@ __all__ = [
     'NotFoundError',
     'NotVoiceCapableError',
     'UpstreamError',
+    'UsageError',
     'VaultError',
     'CredentialsMissing',
     'UpstreamUnauthorized',
@@ -131,6 +149,8 @@ __all__ = [
     'VaultCorrupt',
     'VaultUnavailable',
     'VaultUnsafe',
+    'UsageRefused',
+    'UsageTooDense',
     'KIND_CLASSES',
     'FAMILY_CLASSES',
     'KIND_CODES',

@@ -25,6 +25,16 @@ METHODS: Dict[str, Dict[str, Any]] = {'clearCredentials': {'node': 'clearCredent
                              {'name': 'id', 'python': 'id', 'required': True},
                              {'name': 'confirm', 'python': 'confirm', 'required': True}],
                   'python': 'delete_number'},
+ 'deleteNumbers': {'node': 'deleteNumbers',
+                   'notification': False,
+                   'params': [{'name': 'profile', 'python': 'profile', 'required': False},
+                              {'name': 'ids', 'python': 'ids', 'required': True},
+                              {'name': 'confirm', 'python': 'confirm', 'required': True},
+                              {'name': 'workDoneToken', 'python': 'work_done_token', 'required': False},
+                              {'name': 'partialResultToken',
+                               'python': 'partial_result_token',
+                               'required': False}],
+                   'python': 'delete_numbers'},
  'deleteProfile': {'node': 'deleteProfile',
                    'notification': False,
                    'params': [{'name': 'profile', 'python': 'profile', 'required': True}],
@@ -37,8 +47,19 @@ METHODS: Dict[str, Dict[str, Any]] = {'clearCredentials': {'node': 'clearCredent
  'getNumber': {'node': 'getNumber',
                'notification': False,
                'params': [{'name': 'profile', 'python': 'profile', 'required': False},
-                          {'name': 'id', 'python': 'id', 'required': True}],
+                          {'name': 'id', 'python': 'id', 'required': False},
+                          {'name': 'number', 'python': 'number', 'required': False}],
                'python': 'get_number'},
+ 'getUsage': {'node': 'getUsage',
+              'notification': False,
+              'params': [{'name': 'profile', 'python': 'profile', 'required': False},
+                         {'name': 'ids', 'python': 'ids', 'required': False},
+                         {'name': 'since', 'python': 'since', 'required': False},
+                         {'name': 'until', 'python': 'until', 'required': False},
+                         {'name': 'maxAgeSeconds', 'python': 'max_age_seconds', 'required': False},
+                         {'name': 'workDoneToken', 'python': 'work_done_token', 'required': False},
+                         {'name': 'partialResultToken', 'python': 'partial_result_token', 'required': False}],
+              'python': 'get_usage'},
  'importNumber': {'node': 'importNumber',
                   'notification': False,
                   'params': [{'name': 'profile', 'python': 'profile', 'required': False},
@@ -72,6 +93,11 @@ METHODS: Dict[str, Dict[str, Any]] = {'clearCredentials': {'node': 'clearCredent
  'listNumbers': {'node': 'listNumbers',
                  'notification': False,
                  'params': [{'name': 'profile', 'python': 'profile', 'required': False},
+                            {'name': 'search', 'python': 'search', 'required': False},
+                            {'name': 'provider', 'python': 'provider', 'required': False},
+                            {'name': 'areaCode', 'python': 'area_code', 'required': False},
+                            {'name': 'assistantId', 'python': 'assistant_id', 'required': False},
+                            {'name': 'status', 'python': 'status', 'required': False},
                             {'name': 'workDoneToken', 'python': 'work_done_token', 'required': False},
                             {'name': 'partialResultToken',
                              'python': 'partial_result_token',
@@ -143,6 +169,10 @@ class SyncMethods:
         """`deleteNumber`: Releases a number from the Vapi account (irreversible): `confirm` must repeat the number (E.164) or its id; returns the released number."""
         return self._invoke('deleteNumber', {'id': id, 'confirm': confirm, 'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
 
+    def delete_numbers(self, *, ids: List[str], confirm: str, profile: str = UNSET, work_done_token: Union[str, int] = UNSET, partial_result_token: Union[str, int] = UNSET, timeout: Optional[float] = None, on_progress: Optional[Callable[[Dict[str, Any]], None]] = None, on_partial: Optional[Callable[[List[DeleteResultsResult]], None]] = None) -> DeleteResults:
+        """`deleteNumbers`: Releases several numbers from the Vapi account (irreversible), in the order given: `confirm` must be exactly "release N numbers" for the N ids; one result per id, and one failure never stops the rest."""
+        return self._invoke('deleteNumbers', {'ids': ids, 'confirm': confirm, 'profile': profile, 'workDoneToken': work_done_token, 'partialResultToken': partial_result_token}, timeout=timeout, on_progress=on_progress, on_partial=on_partial)  # type: ignore[no-any-return]
+
     def delete_profile(self, *, profile: str, timeout: Optional[float] = None) -> Deleted:
         """`deleteProfile`: Deletes a profile: its credentials, operation history and idempotency records. `deleted` is false when there was nothing to delete."""
         return self._invoke('deleteProfile', {'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
@@ -151,9 +181,13 @@ class SyncMethods:
         """`getCredentialStatus`: Tells which credentials a profile holds, with non-secret hints only; damaged fields are flagged `corrupt`."""
         return self._invoke('getCredentialStatus', {'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
 
-    def get_number(self, *, id: str, profile: str = UNSET, timeout: Optional[float] = None) -> Number:
-        """`getNumber`: Returns one number of the Vapi account by id (for example to follow a new number from `activating` to `active`)."""
-        return self._invoke('getNumber', {'id': id, 'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
+    def get_number(self, *, profile: str = UNSET, id: str = UNSET, number: str = UNSET, timeout: Optional[float] = None) -> Number:
+        """`getNumber`: Returns one number of the Vapi account by id, or by its E.164 number (for example to follow a new number from `activating` to `active`)."""
+        return self._invoke('getNumber', {'profile': profile, 'id': id, 'number': number}, timeout=timeout)  # type: ignore[no-any-return]
+
+    def get_usage(self, *, profile: str = UNSET, ids: List[str] = UNSET, since: str = UNSET, until: str = UNSET, max_age_seconds: int = UNSET, work_done_token: Union[str, int] = UNSET, partial_result_token: Union[str, int] = UNSET, timeout: Optional[float] = None, on_progress: Optional[Callable[[Dict[str, Any]], None]] = None, on_partial: Optional[Callable[[List[UsageUsageItem]], None]] = None) -> Usage:
+        """`getUsage`: Usage per number over a window: calls (inbound/outbound), minutes, cost in USD and the last call, from Vapi's call list; cached and refreshed incrementally."""
+        return self._invoke('getUsage', {'profile': profile, 'ids': ids, 'since': since, 'until': until, 'maxAgeSeconds': max_age_seconds, 'workDoneToken': work_done_token, 'partialResultToken': partial_result_token}, timeout=timeout, on_progress=on_progress, on_partial=on_partial)  # type: ignore[no-any-return]
 
     def import_number(self, *, profile: str = UNSET, sid: str = UNSET, phone_number: str = UNSET, name: str = UNSET, idempotency_key: str = UNSET, timeout: Optional[float] = None) -> Number:
         """`importNumber`: Imports a number of the Twilio account into Vapi, voice only (`smsEnabled: false`)."""
@@ -167,9 +201,9 @@ class SyncMethods:
         """`initialize`: Optional handshake: tells the server who the client is; returns server info and capabilities."""
         return self._invoke('initialize', {'processId': process_id, 'clientInfo': client_info, 'capabilities': capabilities, 'initializationOptions': initialization_options, 'trace': trace}, timeout=timeout)  # type: ignore[no-any-return]
 
-    def list_numbers(self, *, profile: str = UNSET, work_done_token: Union[str, int] = UNSET, partial_result_token: Union[str, int] = UNSET, timeout: Optional[float] = None, on_progress: Optional[Callable[[Dict[str, Any]], None]] = None, on_partial: Optional[Callable[[List[Number]], None]] = None) -> Numbers:
-        """`listNumbers`: Lists every number in the Vapi account (all pages, not the first 100), newest first."""
-        return self._invoke('listNumbers', {'profile': profile, 'workDoneToken': work_done_token, 'partialResultToken': partial_result_token}, timeout=timeout, on_progress=on_progress, on_partial=on_partial)  # type: ignore[no-any-return]
+    def list_numbers(self, *, profile: str = UNSET, search: str = UNSET, provider: Literal['vapi', 'twilio', 'byo-phone-number', 'vonage', 'telnyx'] = UNSET, area_code: str = UNSET, assistant_id: str = UNSET, status: Literal['active', 'activating', 'blocked'] = UNSET, work_done_token: Union[str, int] = UNSET, partial_result_token: Union[str, int] = UNSET, timeout: Optional[float] = None, on_progress: Optional[Callable[[Dict[str, Any]], None]] = None, on_partial: Optional[Callable[[List[Number]], None]] = None) -> Numbers:
+        """`listNumbers`: Lists every number in the Vapi account (all pages, not the first 100), newest first; optionally searched and filtered."""
+        return self._invoke('listNumbers', {'profile': profile, 'search': search, 'provider': provider, 'areaCode': area_code, 'assistantId': assistant_id, 'status': status, 'workDoneToken': work_done_token, 'partialResultToken': partial_result_token}, timeout=timeout, on_progress=on_progress, on_partial=on_partial)  # type: ignore[no-any-return]
 
     def list_operations(self, *, profile: str = UNSET, limit: int = UNSET, before: int = UNSET, timeout: Optional[float] = None) -> Operations:
         """`listOperations`: Lists what this profile changed upstream (imports, creations, updates, releases), newest first, with each outcome; readable even when Vapi is not."""
@@ -237,6 +271,10 @@ class AsyncMethods:
         """`deleteNumber`: Releases a number from the Vapi account (irreversible): `confirm` must repeat the number (E.164) or its id; returns the released number."""
         return await self._invoke('deleteNumber', {'id': id, 'confirm': confirm, 'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
 
+    async def delete_numbers(self, *, ids: List[str], confirm: str, profile: str = UNSET, work_done_token: Union[str, int] = UNSET, partial_result_token: Union[str, int] = UNSET, timeout: Optional[float] = None, on_progress: Optional[Callable[[Dict[str, Any]], None]] = None, on_partial: Optional[Callable[[List[DeleteResultsResult]], None]] = None) -> DeleteResults:
+        """`deleteNumbers`: Releases several numbers from the Vapi account (irreversible), in the order given: `confirm` must be exactly "release N numbers" for the N ids; one result per id, and one failure never stops the rest."""
+        return await self._invoke('deleteNumbers', {'ids': ids, 'confirm': confirm, 'profile': profile, 'workDoneToken': work_done_token, 'partialResultToken': partial_result_token}, timeout=timeout, on_progress=on_progress, on_partial=on_partial)  # type: ignore[no-any-return]
+
     async def delete_profile(self, *, profile: str, timeout: Optional[float] = None) -> Deleted:
         """`deleteProfile`: Deletes a profile: its credentials, operation history and idempotency records. `deleted` is false when there was nothing to delete."""
         return await self._invoke('deleteProfile', {'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
@@ -245,9 +283,13 @@ class AsyncMethods:
         """`getCredentialStatus`: Tells which credentials a profile holds, with non-secret hints only; damaged fields are flagged `corrupt`."""
         return await self._invoke('getCredentialStatus', {'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
 
-    async def get_number(self, *, id: str, profile: str = UNSET, timeout: Optional[float] = None) -> Number:
-        """`getNumber`: Returns one number of the Vapi account by id (for example to follow a new number from `activating` to `active`)."""
-        return await self._invoke('getNumber', {'id': id, 'profile': profile}, timeout=timeout)  # type: ignore[no-any-return]
+    async def get_number(self, *, profile: str = UNSET, id: str = UNSET, number: str = UNSET, timeout: Optional[float] = None) -> Number:
+        """`getNumber`: Returns one number of the Vapi account by id, or by its E.164 number (for example to follow a new number from `activating` to `active`)."""
+        return await self._invoke('getNumber', {'profile': profile, 'id': id, 'number': number}, timeout=timeout)  # type: ignore[no-any-return]
+
+    async def get_usage(self, *, profile: str = UNSET, ids: List[str] = UNSET, since: str = UNSET, until: str = UNSET, max_age_seconds: int = UNSET, work_done_token: Union[str, int] = UNSET, partial_result_token: Union[str, int] = UNSET, timeout: Optional[float] = None, on_progress: Optional[Callable[[Dict[str, Any]], None]] = None, on_partial: Optional[Callable[[List[UsageUsageItem]], None]] = None) -> Usage:
+        """`getUsage`: Usage per number over a window: calls (inbound/outbound), minutes, cost in USD and the last call, from Vapi's call list; cached and refreshed incrementally."""
+        return await self._invoke('getUsage', {'profile': profile, 'ids': ids, 'since': since, 'until': until, 'maxAgeSeconds': max_age_seconds, 'workDoneToken': work_done_token, 'partialResultToken': partial_result_token}, timeout=timeout, on_progress=on_progress, on_partial=on_partial)  # type: ignore[no-any-return]
 
     async def import_number(self, *, profile: str = UNSET, sid: str = UNSET, phone_number: str = UNSET, name: str = UNSET, idempotency_key: str = UNSET, timeout: Optional[float] = None) -> Number:
         """`importNumber`: Imports a number of the Twilio account into Vapi, voice only (`smsEnabled: false`)."""
@@ -261,9 +303,9 @@ class AsyncMethods:
         """`initialize`: Optional handshake: tells the server who the client is; returns server info and capabilities."""
         return await self._invoke('initialize', {'processId': process_id, 'clientInfo': client_info, 'capabilities': capabilities, 'initializationOptions': initialization_options, 'trace': trace}, timeout=timeout)  # type: ignore[no-any-return]
 
-    async def list_numbers(self, *, profile: str = UNSET, work_done_token: Union[str, int] = UNSET, partial_result_token: Union[str, int] = UNSET, timeout: Optional[float] = None, on_progress: Optional[Callable[[Dict[str, Any]], None]] = None, on_partial: Optional[Callable[[List[Number]], None]] = None) -> Numbers:
-        """`listNumbers`: Lists every number in the Vapi account (all pages, not the first 100), newest first."""
-        return await self._invoke('listNumbers', {'profile': profile, 'workDoneToken': work_done_token, 'partialResultToken': partial_result_token}, timeout=timeout, on_progress=on_progress, on_partial=on_partial)  # type: ignore[no-any-return]
+    async def list_numbers(self, *, profile: str = UNSET, search: str = UNSET, provider: Literal['vapi', 'twilio', 'byo-phone-number', 'vonage', 'telnyx'] = UNSET, area_code: str = UNSET, assistant_id: str = UNSET, status: Literal['active', 'activating', 'blocked'] = UNSET, work_done_token: Union[str, int] = UNSET, partial_result_token: Union[str, int] = UNSET, timeout: Optional[float] = None, on_progress: Optional[Callable[[Dict[str, Any]], None]] = None, on_partial: Optional[Callable[[List[Number]], None]] = None) -> Numbers:
+        """`listNumbers`: Lists every number in the Vapi account (all pages, not the first 100), newest first; optionally searched and filtered."""
+        return await self._invoke('listNumbers', {'profile': profile, 'search': search, 'provider': provider, 'areaCode': area_code, 'assistantId': assistant_id, 'status': status, 'workDoneToken': work_done_token, 'partialResultToken': partial_result_token}, timeout=timeout, on_progress=on_progress, on_partial=on_partial)  # type: ignore[no-any-return]
 
     async def list_operations(self, *, profile: str = UNSET, limit: int = UNSET, before: int = UNSET, timeout: Optional[float] = None) -> Operations:
         """`listOperations`: Lists what this profile changed upstream (imports, creations, updates, releases), newest first, with each outcome; readable even when Vapi is not."""

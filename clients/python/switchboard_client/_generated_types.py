@@ -103,10 +103,67 @@ class TwilioNumberCapabilities(TypedDict):
     fax: bool
 
 
+class DeleteResults(TypedDict):
+    """The `DeleteResults` object."""
+    results: List[DeleteResultsResult]
+    released: int
+    failed: int
+
+
+class _DeleteResultsResultRequired(TypedDict):
+    id: str
+    ok: bool
+
+
+class DeleteResultsResult(_DeleteResultsResultRequired, total=False):
+    """The `DeleteResultsResult` object."""
+    number: Number
+    error: DeleteResultsResultErrorValue
+
+
+class _DeleteResultsResultErrorValueRequired(TypedDict):
+    code: int
+    message: str
+
+
+class DeleteResultsResultErrorValue(_DeleteResultsResultErrorValueRequired, total=False):
+    """The `DeleteResultsResultErrorValue` object."""
+    data: Any
+
+
 class Deleted(TypedDict):
     """The `Deleted` object."""
     profile: str
     deleted: bool
+
+
+class Usage(TypedDict):
+    """The `Usage` object."""
+    usage: List[UsageUsageItem]
+    since: str
+    until: str
+    requests: int
+
+
+class _UsageUsageItemRequired(TypedDict):
+    id: str
+    calls: int
+    inbound: int
+    outbound: int
+    notEnded: int
+    minutes: float
+    costUsd: float
+    since: str
+    until: str
+    syncedAt: str
+    fromCache: bool
+    requests: int
+    unreadableCalls: int
+
+
+class UsageUsageItem(_UsageUsageItemRequired, total=False):
+    """One number's usage over the window."""
+    lastCallAt: str
 
 
 class ImportResults(TypedDict):
@@ -124,17 +181,7 @@ class _ImportResultsResultRequired(TypedDict):
 class ImportResultsResult(_ImportResultsResultRequired, total=False):
     """The `ImportResultsResult` object."""
     number: Number
-    error: ImportResultsResultError
-
-
-class _ImportResultsResultErrorRequired(TypedDict):
-    code: int
-    message: str
-
-
-class ImportResultsResultError(_ImportResultsResultErrorRequired, total=False):
-    """The `ImportResultsResultError` object."""
-    data: Any
+    error: DeleteResultsResultErrorValue
 
 
 class _InitializeClientInfoRequired(TypedDict):
@@ -222,10 +269,14 @@ __all__ = [
     'CredentialStatusFieldsValue',
     'NumberFallbackDestination',
     'TwilioNumberCapabilities',
+    'DeleteResults',
+    'DeleteResultsResult',
+    'DeleteResultsResultErrorValue',
     'Deleted',
+    'Usage',
+    'UsageUsageItem',
     'ImportResults',
     'ImportResultsResult',
-    'ImportResultsResultError',
     'InitializeClientInfo',
     'InitializeResult',
     'InitializeResultServerInfo',

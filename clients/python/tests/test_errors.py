@@ -77,6 +77,19 @@ def test_not_voice_capable(binary, client_env, fake, creds):
         assert error.data["phoneNumber"] == fax_only["phone_number"] and error.data["capabilities"]["voice"] is False
 
 
+def test_usage_kinds(binary, client_env, fake, creds):
+    window = {"since": "2026-01-01T00:00:00Z", "until": "2026-01-01T00:00:01Z"}
+    with Switchboard(binary, env=client_env) as sb:
+        sb.set_credentials(**creds)
+        fake.seed(vapi=1)
+        pid = fake.vapi_numbers()[0]["id"]
+        fake.fault("status", provider="vapi", path="/call", status=400)
+        error = expect("usage.refused", errors.UsageRefused, sb.get_usage, ids=[pid])
+        assert isinstance(error, errors.UsageError) and error.data["numberId"] == pid
+        fake.seed_calls(pid, 0, same_instant=1001, **window)
+        expect("usage.tooDense", errors.UsageTooDense, sb.get_usage, ids=[pid], **window)
+
+
 def test_vault_kinds(binary, client_env, tmp_path):
     shared = tmp_path / "shared-home"
     shared.mkdir()

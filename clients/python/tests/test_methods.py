@@ -42,9 +42,13 @@ def test_every_method_once(binary, client_env, fake, creds):
         assert many["imported"] == 2 and many["failed"] == 0
         assert all(r["number"]["name"].startswith("Acme ") for r in many["results"])
 
+        bulk = use("deleteNumbers", sb.delete_numbers(ids=[one["id"]], confirm="release 1 numbers"))
+        assert bulk["released"] == 1 and bulk["results"][0]["id"] == one["id"]
         created = use("createNumber", sb.create_number(area_code="415", name="Sales"))
         assert created["provider"] == "vapi" and created["fallbackDestination"]["number"] == "+14155550100"
         assert use("getNumber", sb.get_number(id=created["id"]))["id"] == created["id"]
+        usage = use("getUsage", sb.get_usage(ids=[created["id"]]))
+        assert usage["usage"][0]["id"] == created["id"] and usage["usage"][0]["calls"] == 0
         # None is JSON null (clears the fallback); UNSET leaves a param out.
         updated = use("updateNumber", sb.update_number(id=created["id"], name="Sales (West)", fallback_number=None,
                                                        assistant_id=UNSET))

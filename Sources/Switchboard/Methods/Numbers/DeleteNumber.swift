@@ -42,6 +42,8 @@ enum DeleteNumber: ServiceMethod {
       "release", params: ["id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "confirm": "+14155550100"], result: Number.example)
   ]
 
+  static let extensions: JSONObject = ["x-destructive": true]
+
   static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
