@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite: Swift unit tests, then end-to-end tests that spawn the built binary
+# The whole test suite: the format check, Swift unit tests, then end-to-end tests that spawn the built binary
 # (Python, against a fake Vapi/Twilio server on 127.0.0.1). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh --test
+
+echo "== format check (swift format lint, .swift-format)"
+swift format lint --strict --recursive Sources Tests Package.swift
 
 echo "== swift build"
 swift build --product switchboard

@@ -23,4 +23,3 @@ public enum JSONPointer {
     token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
   }
 }
-

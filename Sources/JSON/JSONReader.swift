@@ -99,8 +99,12 @@ public struct JSONReader {
 
   public mutating func readBool() throws -> Bool {
     switch peek {
-    case UInt8(ascii: "t"): try cursor.expectLiteral("true"); return true
-    case UInt8(ascii: "f"): try cursor.expectLiteral("false"); return false
+    case UInt8(ascii: "t"):
+      try cursor.expectLiteral("true")
+      return true
+    case UInt8(ascii: "f"):
+      try cursor.expectLiteral("false")
+      return false
     default: throw JSONParseError("expected a boolean", at: cursor.index)
     }
   }

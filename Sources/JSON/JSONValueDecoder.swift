@@ -51,7 +51,8 @@ public struct JSONValueDecoder: Sendable {
     case .typeMismatch(let type, let context):
       return ParamsError(pointer: JSONPointer.from(context.codingPath), reason: "expected \(expectedName(type))")
     case .valueNotFound(let type, let context):
-      return ParamsError(pointer: JSONPointer.from(context.codingPath), reason: "expected \(expectedName(type)), not null")
+      return ParamsError(
+        pointer: JSONPointer.from(context.codingPath), reason: "expected \(expectedName(type)), not null")
     case .keyNotFound(let key, let context):
       return ParamsError(pointer: JSONPointer.from(context.codingPath + [key]), reason: "required")
     case .dataCorrupted(let context):
@@ -112,7 +113,8 @@ struct ValueDecoder: Decoder {
         [String: Any].self, .init(codingPath: codingPath, debugDescription: "expected an object"))
     }
     let slot = tracker.register(path: codingPath, object: object)
-    return KeyedDecodingContainer(KeyedContainer<Key>(object: object, codingPath: codingPath, tracker: tracker, slot: slot))
+    return KeyedDecodingContainer(
+      KeyedContainer<Key>(object: object, codingPath: codingPath, tracker: tracker, slot: slot))
   }
 
   func unkeyedContainer() throws -> any UnkeyedDecodingContainer {

@@ -132,7 +132,9 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   // dynamic casts of the generic path for the common scalar members.
   mutating func encode(_ value: String, forKey key: Key) throws { node.member(key.stringValue).set(.string(value)) }
   mutating func encode(_ value: Bool, forKey key: Key) throws { node.member(key.stringValue).set(.bool(value)) }
-  mutating func encode(_ value: Int, forKey key: Key) throws { node.member(key.stringValue).set(.number(String(value))) }
+  mutating func encode(_ value: Int, forKey key: Key) throws {
+    node.member(key.stringValue).set(.number(String(value)))
+  }
   mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
     if let value { node.member(key.stringValue).set(.string(value)) }
   }

@@ -33,7 +33,8 @@ public final class SwitchboardService: Sendable {
         let status = event.status.map(String.init) ?? (event.failure ?? "no reply")
         let retry = event.retryDelay.map { ", retrying in \($0)" } ?? ""
         logger.debug(
-          "HTTP \(event.provider.rawValue) \(event.method) \(event.pathTemplate) -> \(status) (attempt \(event.attempt), \(event.duration)\(retry))")
+          "HTTP \(event.provider.rawValue) \(event.method) \(event.pathTemplate) -> \(status) (attempt \(event.attempt), \(event.duration)\(retry))"
+        )
       }
       state = made
       return made

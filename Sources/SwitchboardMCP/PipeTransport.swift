@@ -5,9 +5,9 @@ import Logging
 import MCP
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// MCP's stdio transport (one JSON-RPC message per line) over blocking pipe reads and writes.

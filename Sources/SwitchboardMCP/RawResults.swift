@@ -13,7 +13,8 @@ final class RawResults: Sendable {
   private let counter = Atomic<Int>(0)
 
   func hold(_ value: JSONValue) -> String {
-    let token = "\(Self.prefix)\(counter.wrappingAdd(1, ordering: .relaxed).newValue)-\(UInt64.random(in: 0...UInt64.max))"
+    let token =
+      "\(Self.prefix)\(counter.wrappingAdd(1, ordering: .relaxed).newValue)-\(UInt64.random(in: 0...UInt64.max))"
     held.withLock { $0[token] = JSONWriter.encode(value) }
     return token
   }

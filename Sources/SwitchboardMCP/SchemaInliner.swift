@@ -26,7 +26,9 @@ struct SchemaInliner {
           preconditionFailure("schema reference \(ref) is unknown or recursive")
         }
         var resolved = inline(target, expanding: expanding.union([name])).objectValue ?? [:]
-        for member in object where member.key != "$ref" { resolved[member.key] = inline(member.value, expanding: expanding) }
+        for member in object where member.key != "$ref" {
+          resolved[member.key] = inline(member.value, expanding: expanding)
+        }
         return .object(resolved)
       }
       var copy = JSONObject()

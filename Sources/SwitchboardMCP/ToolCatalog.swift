@@ -49,7 +49,8 @@ enum ToolCatalog {
     ToolSpec(
       name: "createNumber", title: "Create a Vapi number",
       annotations: .init(
-        title: "Create a Vapi number", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true),
+        title: "Create a Vapi number", readOnlyHint: false, destructiveHint: false, idempotentHint: false,
+        openWorldHint: true),
       notes: [costsMoney]),
     ToolSpec(
       name: "getNumber", title: "Get a Vapi number",
@@ -57,12 +58,14 @@ enum ToolCatalog {
     ToolSpec(
       name: "updateNumber", title: "Update a Vapi number",
       annotations: .init(
-        title: "Update a Vapi number", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true),
+        title: "Update a Vapi number", readOnlyHint: false, destructiveHint: true, idempotentHint: true,
+        openWorldHint: true),
       notes: ["Only the fields given change; `null` clears a field."]),
     ToolSpec(
       name: "deleteNumber", title: "Release a Vapi number",
       annotations: .init(
-        title: "Release a Vapi number", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true),
+        title: "Release a Vapi number", readOnlyHint: false, destructiveHint: true, idempotentHint: false,
+        openWorldHint: true),
       notes: [
         "Irreversible. Ask the person first, and set `confirm` to the number (E.164) or id they confirmed: a mismatch deletes nothing."
       ]),

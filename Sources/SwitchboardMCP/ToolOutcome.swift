@@ -32,7 +32,8 @@ enum ToolOutcome {
     case 1000..<1100:
       var message = rpc.message
       if rpc.data?["kind"] == .string("credentials.missing") {
-        message += " Ask the person to run `\(credentialsCommand(profile: profile))` in a terminal on this computer; secrets are never entered through the assistant."
+        message +=
+          " Ask the person to run `\(credentialsCommand(profile: profile))` in a terminal on this computer; secrets are never entered through the assistant."
       }
       return toolError(message, rpc)
     default:

@@ -10,7 +10,8 @@ enum ToolSummaries {
   static func text(tool: String, result: JSONValue) -> String {
     switch tool {
     case "listNumbers":
-      return listing(result["numbers"]?.arrayValue ?? [], count: result["count"], noun: "number in Vapi", line: numberLine)
+      return listing(
+        result["numbers"]?.arrayValue ?? [], count: result["count"], noun: "number in Vapi", line: numberLine)
     case "listTwilio":
       let numbers = result["numbers"]?.arrayValue ?? []
       let imported = numbers.filter { $0["imported"] == .bool(true) }.count
@@ -58,7 +59,8 @@ enum ToolSummaries {
       let profiles = result["profiles"]?.arrayValue ?? []
       let lines = profiles.map { profile in
         let fields = (profile["fieldsSet"]?.arrayValue ?? []).compactMap(\.stringValue)
-        return "- \(profile["name"]?.stringValue ?? "?"): \(fields.isEmpty ? "nothing set" : fields.joined(separator: ", "))"
+        return
+          "- \(profile["name"]?.stringValue ?? "?"): \(fields.isEmpty ? "nothing set" : fields.joined(separator: ", "))"
       }
       return (["\(profiles.count) profile\(profiles.count == 1 ? "" : "s")"] + lines).joined(separator: "\n")
     default:
@@ -77,12 +79,15 @@ enum ToolSummaries {
   }
 
   private static func twilioLine(_ number: JSONValue) -> String {
-    var text = "- \(number["phoneNumber"]?.stringValue ?? "?") \u{201C}\(number["friendlyName"]?.stringValue ?? "")\u{201D} \(number["sid"]?.stringValue ?? "")"
+    var text =
+      "- \(number["phoneNumber"]?.stringValue ?? "?") \u{201C}\(number["friendlyName"]?.stringValue ?? "")\u{201D} \(number["sid"]?.stringValue ?? "")"
     if number["imported"] == .bool(true) { text += " (in Vapi)" }
     return text
   }
 
-  private static func listing(_ items: [JSONValue], count: JSONValue?, noun: String, line: (JSONValue) -> String) -> String {
+  private static func listing(_ items: [JSONValue], count: JSONValue?, noun: String, line: (JSONValue) -> String)
+    -> String
+  {
     let total = count.map(int) ?? items.count
     let head = "\(total) \(total == 1 ? noun : noun.replacingFirst("number", with: "numbers"))"
     return ([head] + items.prefix(listedItems).map { "- " + line($0) } + more(items.count)).joined(separator: "\n")

@@ -71,7 +71,8 @@ public final class HTTPTransport: Sendable {
         step = evaluate(reply: reply, method: request.method, provider: provider, redactor: redactor, decode: decode)
       } catch {
         if Task.isCancelled || error is CancellationError {
-          emit(request, provider, status: nil, attempt: attempt, started: started, retryDelay: nil, failure: "cancelled")
+          emit(
+            request, provider, status: nil, attempt: attempt, started: started, retryDelay: nil, failure: "cancelled")
           throw CancellationError()
         }
         step = evaluate(failure: error, method: request.method, provider: provider)
@@ -126,7 +127,8 @@ public final class HTTPTransport: Sendable {
       } catch {
         let reason = RetryPolicy.badBodyReason
         if method.isRetriableRead {
-          return .retry(UpstreamError(provider: provider, kind: .unavailable, status: status, reason: reason), requested: nil)
+          return .retry(
+            UpstreamError(provider: provider, kind: .unavailable, status: status, reason: reason), requested: nil)
         }
         return .fail(UpstreamError(provider: provider, kind: .outcomeUnknown, status: status, reason: reason))
       }

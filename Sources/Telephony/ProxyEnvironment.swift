@@ -96,7 +96,8 @@ struct ProxyEnvironment: Sendable, Equatable {
       }
       return e.isEmpty ? nil : e
     }
-    return ProxyEnvironment(https: setting("https_proxy"), http: setting("http_proxy"), all: setting("all_proxy"), noProxy: noProxy)
+    return ProxyEnvironment(
+      https: setting("https_proxy"), http: setting("http_proxy"), all: setting("all_proxy"), noProxy: noProxy)
   }
 
   /// The setting that applies to `url`.

@@ -99,7 +99,10 @@ public struct Redactor: Sendable {
     }
     guard !hits.isEmpty else { return Self.maskSIDs(in: text) }
     // Merge overlapping hits; a run covered by exactly one whole-secret hit keeps that hit's mask.
-    hits.sort { $0.range.lowerBound < $1.range.lowerBound || ($0.range.lowerBound == $1.range.lowerBound && $0.range.count > $1.range.count) }
+    hits.sort {
+      $0.range.lowerBound < $1.range.lowerBound
+        || ($0.range.lowerBound == $1.range.lowerBound && $0.range.count > $1.range.count)
+    }
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count)
     var cursor = 0
@@ -141,7 +144,9 @@ public struct Redactor: Sendable {
   private static func percentEncoded(_ bytes: [UInt8]) -> String {
     var out = ""
     for b in bytes {
-      let unreserved = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 46 || b == 95 || b == 126
+      let unreserved =
+        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 46 || b == 95
+        || b == 126
       out += unreserved ? String(UnicodeScalar(b)) : "%" + hexDigits(b).uppercased()
     }
     return out
@@ -149,8 +154,9 @@ public struct Redactor: Sendable {
 
   private static func isSID(_ s: String) -> Bool {
     let u = Array(s.utf8)
-    guard u.count == 34, (u[0] == UInt8(ascii: "A") && u[1] == UInt8(ascii: "C"))
-      || (u[0] == UInt8(ascii: "S") && u[1] == UInt8(ascii: "K"))
+    guard u.count == 34,
+      (u[0] == UInt8(ascii: "A") && u[1] == UInt8(ascii: "C"))
+        || (u[0] == UInt8(ascii: "S") && u[1] == UInt8(ascii: "K"))
     else { return false }
     return u[2...].allSatisfy(isHex)
   }

@@ -114,7 +114,8 @@ enum RetryPolicy {
   /// The error class of a final non-2xx status. Pure status mapping: the service decides what a
   /// class means for its method. For writes, `WriteOutcomeRule` decides first whether the reply
   /// proves anything at all (`readableBody`).
-  static func kind(status: Int, method: HTTPMethod, retryAfterMs: Int?, readableBody: Bool = true) -> UpstreamError.Kind {
+  static func kind(status: Int, method: HTTPMethod, retryAfterMs: Int?, readableBody: Bool = true) -> UpstreamError.Kind
+  {
     if !method.isRetriableRead, WriteOutcomeRule.verdict(status: status, readableBody: readableBody) == .unknown {
       return .outcomeUnknown
     }

@@ -42,7 +42,9 @@ public struct TwilioClient: Sendable {
     onPage: @Sendable ([TwilioIncomingNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [TwilioIncomingNumber] {
     let template = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json"
-    guard var url = URLBuilding.url(baseURL, path: accountPath + "/IncomingPhoneNumbers.json", query: [("PageSize", String(Self.pageSize))])
+    guard
+      var url = URLBuilding.url(
+        baseURL, path: accountPath + "/IncomingPhoneNumbers.json", query: [("PageSize", String(Self.pageSize))])
     else { throw UpstreamError(provider: .twilio, kind: .unavailable, reason: "invalid URL") }
     var all: [TwilioIncomingNumber] = []
     var seen = Set<String>()
@@ -74,10 +76,13 @@ public struct TwilioClient: Sendable {
   /// `GET …/IncomingPhoneNumbers/{sid}.json`: one number, e.g. to turn a PN SID into the E.164
   /// number Vapi's import needs.
   public func fetchIncomingPhoneNumber(sid: String) async throws -> TwilioIncomingNumber {
-    guard let url = URLBuilding.url(baseURL, path: accountPath + "/IncomingPhoneNumbers/" + URLBuilding.encode(sid) + ".json")
+    guard
+      let url = URLBuilding.url(
+        baseURL, path: accountPath + "/IncomingPhoneNumbers/" + URLBuilding.encode(sid) + ".json")
     else { throw UpstreamError(provider: .twilio, kind: .unavailable, reason: "invalid URL") }
     return try await send(
-      .get, url, template: "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json", as: TwilioIncomingNumber.self)
+      .get, url, template: "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers/{Sid}.json",
+      as: TwilioIncomingNumber.self)
   }
 
   /// The account's number with exactly this E.164 `phoneNumber`
@@ -85,10 +90,12 @@ public struct TwilioClient: Sendable {
   public func findIncomingPhoneNumber(phoneNumber: String) async throws -> TwilioIncomingNumber? {
     guard
       let url = URLBuilding.url(
-        baseURL, path: accountPath + "/IncomingPhoneNumbers.json", query: [("PhoneNumber", phoneNumber), ("PageSize", "50")])
+        baseURL, path: accountPath + "/IncomingPhoneNumbers.json",
+        query: [("PhoneNumber", phoneNumber), ("PageSize", "50")])
     else { throw UpstreamError(provider: .twilio, kind: .unavailable, reason: "invalid URL") }
     let page = try await send(
-      .get, url, template: "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json", as: TwilioIncomingNumberPage.self)
+      .get, url, template: "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json",
+      as: TwilioIncomingNumberPage.self)
     return page.numbers.first { $0.phoneNumber == phoneNumber }
   }
 

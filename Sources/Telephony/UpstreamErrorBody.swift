@@ -33,7 +33,8 @@ struct UpstreamErrorBody: WireReadable {
 
   /// Parses `data`; nil when it is not a JSON object.
   static func parse(_ data: Data) -> UpstreamErrorBody? {
-    guard let first = data.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), first == UInt8(ascii: "{")
+    guard let first = data.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }),
+      first == UInt8(ascii: "{")
     else { return nil }
     return try? read(data)
   }
@@ -72,7 +73,9 @@ extension JSONReader {
   mutating func readLenientText() throws -> String? {
     var probe = self
     var parts: [String] = []
-    if (try? probe.readArray({ element in if let text = try element.readLenientString() { parts.append(text) } })) != nil {
+    if (try? probe.readArray({ element in if let text = try element.readLenientString() { parts.append(text) } }))
+      != nil
+    {
       self = probe
       return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }

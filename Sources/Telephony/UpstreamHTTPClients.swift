@@ -53,7 +53,10 @@ final class UpstreamHTTPClients: Sendable {
     // Without a blocking wait: the last reference may go away on any thread.
     let (clients, group) = state.withLock { s in
       s.shutDown = true
-      defer { s.clients = [:]; s.group = nil }
+      defer {
+        s.clients = [:]
+        s.group = nil
+      }
       return (Array(s.clients.values), s.group)
     }
     Self.shutDownInBackground(clients, group)
@@ -88,7 +91,10 @@ final class UpstreamHTTPClients: Sendable {
   func shutdown() {
     let (clients, group) = state.withLock { s in
       s.shutDown = true
-      defer { s.clients = [:]; s.group = nil }
+      defer {
+        s.clients = [:]
+        s.group = nil
+      }
       return (Array(s.clients.values), s.group)
     }
     for client in clients { try? client.syncShutdown() }

@@ -107,7 +107,8 @@ public struct VapiClient: Sendable {
 
   /// `GET /phone-number/{id}`.
   public func getPhoneNumber(id: String) async throws -> VapiPhoneNumber {
-    try await send(.get, "/phone-number/" + URLBuilding.encode(id), template: "/phone-number/{id}", as: VapiPhoneNumber.self)
+    try await send(
+      .get, "/phone-number/" + URLBuilding.encode(id), template: "/phone-number/{id}", as: VapiPhoneNumber.self)
   }
 
   /// `POST /phone-number` (never retried once it may have reached Vapi).
@@ -124,7 +125,8 @@ public struct VapiClient: Sendable {
 
   /// `DELETE /phone-number/{id}`: releases the number; returns the deleted object.
   public func deletePhoneNumber(id: String) async throws -> VapiPhoneNumber {
-    try await send(.delete, "/phone-number/" + URLBuilding.encode(id), template: "/phone-number/{id}", as: VapiPhoneNumber.self)
+    try await send(
+      .delete, "/phone-number/" + URLBuilding.encode(id), template: "/phone-number/{id}", as: VapiPhoneNumber.self)
   }
 
   /// `GET /call` for one saved number: at most `limit` (≤ 1000) calls with `createdAt` in
@@ -135,7 +137,8 @@ public struct VapiClient: Sendable {
     phoneNumberId: String, createdAtGe: String, createdAtLt: String, updatedAtGt: String? = nil, limit: Int = 1000
   ) async throws -> VapiCallPage {
     var query: [(String, String)] = [
-      ("phoneNumberId", phoneNumberId), ("limit", String(limit)), ("createdAtGe", createdAtGe), ("createdAtLt", createdAtLt),
+      ("phoneNumberId", phoneNumberId), ("limit", String(limit)), ("createdAtGe", createdAtGe),
+      ("createdAtLt", createdAtLt),
     ]
     if let updatedAtGt { query.append(("updatedAtGt", updatedAtGt)) }
     return try await send(.get, "/call", template: "/call", query: query, as: VapiCallPage.self)

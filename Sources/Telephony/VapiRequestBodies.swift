@@ -27,7 +27,10 @@ public enum VapiCreateBody: Sendable, Equatable {
     var body: JSONObject
     switch self {
     case .twilio(let number, let sid, let token, let name):
-      body = ["provider": "twilio", "number": .string(number), "twilioAccountSid": .string(sid), "twilioAuthToken": .string(token)]
+      body = [
+        "provider": "twilio", "number": .string(number), "twilioAccountSid": .string(sid),
+        "twilioAuthToken": .string(token),
+      ]
       if let name { body["name"] = .string(name) }
       body["smsEnabled"] = false
     case .vapi(let areaCode, let name, let fallbackNumber):

@@ -25,27 +25,27 @@ extension VapiCall {
     var probe = reader
     do {
       try probe.readObject { key, reader in
-      if key == "id" {
-        id = try reader.readLenientString()
-      } else if key == "createdAt" {
-        createdAt = try reader.readLenientString()
-      } else if key == "type" {
-        call.type = try reader.readLenientString()
-      } else if key == "status" {
-        call.status = try reader.readLenientString()
-      } else if key == "updatedAt" {
-        call.updatedAt = try reader.readLenientString()
-      } else if key == "startedAt" {
-        call.startedAt = try reader.readLenientString()
-      } else if key == "endedAt" {
-        call.endedAt = try reader.readLenientString()
-      } else if key == "cost" {
-        call.cost = try reader.readLenientDouble()
-      } else if key == "phoneNumberId" {
-        call.phoneNumberId = try reader.readLenientString()
-      } else {
-        try reader.skipValue()  // messages, artifact, analysis, transient configs: never built
-      }
+        if key == "id" {
+          id = try reader.readLenientString()
+        } else if key == "createdAt" {
+          createdAt = try reader.readLenientString()
+        } else if key == "type" {
+          call.type = try reader.readLenientString()
+        } else if key == "status" {
+          call.status = try reader.readLenientString()
+        } else if key == "updatedAt" {
+          call.updatedAt = try reader.readLenientString()
+        } else if key == "startedAt" {
+          call.startedAt = try reader.readLenientString()
+        } else if key == "endedAt" {
+          call.endedAt = try reader.readLenientString()
+        } else if key == "cost" {
+          call.cost = try reader.readLenientDouble()
+        } else if key == "phoneNumberId" {
+          call.phoneNumberId = try reader.readLenientString()
+        } else {
+          try reader.skipValue()  // messages, artifact, analysis, transient configs: never built
+        }
       }
       reader = probe
     } catch {

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// POSIX helpers that create the vault's folder and files private to the
 /// current user from their first byte (no window where they are readable by
@@ -96,7 +97,8 @@ enum FilePermissions {
   /// Reads at most `limit` bytes of `path`; tightens a readable file's mode to
   /// 0600 when it is looser (and owned by us).
   static func readSmallFile(_ path: String, limit: Int = 4096) -> ReadResult {
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)  // a FIFO must not block us; a link is never followed
+    // O_NONBLOCK: a FIFO must not block us; O_NOFOLLOW: a link is never followed.
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
     if fd < 0 {
       return errno == ENOENT ? .missing : .unreadable
     }

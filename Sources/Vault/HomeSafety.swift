@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Why the home folder or one of the store's files is refused (as OpenSSH refuses a private key
 /// that others can read): whoever can write the folder or the files can plant a master key and

@@ -102,9 +102,10 @@ extension Vault {
         arguments: [op.at, op.profile, op.method, op.target, op.outcome.rawValue, op.detail, op.numberId, op.errorKind])
       let id = db.lastInsertedRowID
       let row = try Row.fetchOne(db, sql: "SELECT * FROM operations WHERE id = ?", arguments: [id])
-      return row.flatMap(Self.operationRecord) ?? OperationRecord(
-        id: id, at: op.at, profile: op.profile, method: op.method, target: op.target, outcome: op.outcome,
-        detail: op.detail, numberId: op.numberId, errorKind: op.errorKind)
+      return row.flatMap(Self.operationRecord)
+        ?? OperationRecord(
+          id: id, at: op.at, profile: op.profile, method: op.method, target: op.target, outcome: op.outcome,
+          detail: op.detail, numberId: op.numberId, errorKind: op.errorKind)
     }
   }
 

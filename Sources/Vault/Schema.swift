@@ -53,101 +53,105 @@ enum Schema {
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1") { db in
-      try db.execute(sql: """
-        CREATE TABLE meta (
-          key TEXT PRIMARY KEY NOT NULL,
-          value BLOB NOT NULL
-        );
-        CREATE TABLE profiles (
-          name TEXT PRIMARY KEY NOT NULL,
-          createdAt DATETIME NOT NULL,
-          updatedAt DATETIME NOT NULL
-        );
-        CREATE TABLE credentials (
-          profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
-          field TEXT NOT NULL,
-          box BLOB NOT NULL,
-          updatedAt DATETIME NOT NULL,
-          PRIMARY KEY (profile, field)
-        );
-        CREATE TABLE operations (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          at DATETIME NOT NULL,
-          profile TEXT NOT NULL,
-          method TEXT NOT NULL,
-          target TEXT NOT NULL,
-          outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed')),
-          detail TEXT,
-          numberId TEXT,
-          errorKind TEXT
-        );
-        CREATE INDEX operations_by_profile ON operations (profile, id);
-        CREATE TABLE idempotency (
-          profile TEXT NOT NULL,
-          key TEXT NOT NULL,
-          method TEXT NOT NULL,
-          fingerprint TEXT NOT NULL,
-          state TEXT NOT NULL CHECK (state IN ('pending', 'completed')),
-          outcome BLOB,
-          createdAt DATETIME NOT NULL,
-          completedAt DATETIME,
-          PRIMARY KEY (profile, key)
-        );
-        """)
+      try db.execute(
+        sql: """
+          CREATE TABLE meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value BLOB NOT NULL
+          );
+          CREATE TABLE profiles (
+            name TEXT PRIMARY KEY NOT NULL,
+            createdAt DATETIME NOT NULL,
+            updatedAt DATETIME NOT NULL
+          );
+          CREATE TABLE credentials (
+            profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            box BLOB NOT NULL,
+            updatedAt DATETIME NOT NULL,
+            PRIMARY KEY (profile, field)
+          );
+          CREATE TABLE operations (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at DATETIME NOT NULL,
+            profile TEXT NOT NULL,
+            method TEXT NOT NULL,
+            target TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed')),
+            detail TEXT,
+            numberId TEXT,
+            errorKind TEXT
+          );
+          CREATE INDEX operations_by_profile ON operations (profile, id);
+          CREATE TABLE idempotency (
+            profile TEXT NOT NULL,
+            key TEXT NOT NULL,
+            method TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'completed')),
+            outcome BLOB,
+            createdAt DATETIME NOT NULL,
+            completedAt DATETIME,
+            PRIMARY KEY (profile, key)
+          );
+          """)
     }
     migrator.registerMigration("v2") { db in
-      try db.execute(sql: """
-        ALTER TABLE idempotency ADD COLUMN owner TEXT;
-        ALTER TABLE idempotency ADD COLUMN sentAt DATETIME;
-        """)
+      try db.execute(
+        sql: """
+          ALTER TABLE idempotency ADD COLUMN owner TEXT;
+          ALTER TABLE idempotency ADD COLUMN sentAt DATETIME;
+          """)
     }
     migrator.registerMigration("v3") { db in
-      try db.execute(sql: """
-        CREATE TABLE operations_v3 (
-          id INTEGER PRIMARY KEY AUTOINCREMENT,
-          at DATETIME NOT NULL,
-          profile TEXT NOT NULL,
-          method TEXT NOT NULL,
-          target TEXT NOT NULL,
-          outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed', 'unknown')),
-          detail TEXT,
-          numberId TEXT,
-          errorKind TEXT
-        );
-        INSERT INTO operations_v3 (id, at, profile, method, target, outcome, detail, numberId, errorKind)
-          SELECT id, at, profile, method, target, outcome, detail, numberId, errorKind FROM operations;
-        DROP TABLE operations;
-        ALTER TABLE operations_v3 RENAME TO operations;
-        CREATE INDEX operations_by_profile ON operations (profile, id);
-        ALTER TABLE idempotency ADD COLUMN endedAt DATETIME;
-        ALTER TABLE idempotency ADD COLUMN operationId INTEGER;
-        """)
+      try db.execute(
+        sql: """
+          CREATE TABLE operations_v3 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at DATETIME NOT NULL,
+            profile TEXT NOT NULL,
+            method TEXT NOT NULL,
+            target TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('succeeded', 'failed', 'unknown')),
+            detail TEXT,
+            numberId TEXT,
+            errorKind TEXT
+          );
+          INSERT INTO operations_v3 (id, at, profile, method, target, outcome, detail, numberId, errorKind)
+            SELECT id, at, profile, method, target, outcome, detail, numberId, errorKind FROM operations;
+          DROP TABLE operations;
+          ALTER TABLE operations_v3 RENAME TO operations;
+          CREATE INDEX operations_by_profile ON operations (profile, id);
+          ALTER TABLE idempotency ADD COLUMN endedAt DATETIME;
+          ALTER TABLE idempotency ADD COLUMN operationId INTEGER;
+          """)
     }
     migrator.registerMigration("v4") { db in
-      try db.execute(sql: """
-        CREATE TABLE usage_calls (
-          profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
-          numberId TEXT NOT NULL,
-          callId TEXT NOT NULL,
-          createdAt INTEGER NOT NULL,
-          updatedAt INTEGER,
-          type TEXT,
-          status TEXT,
-          seconds REAL,
-          cost REAL,
-          PRIMARY KEY (profile, numberId, callId)
-        );
-        CREATE INDEX usage_calls_by_time ON usage_calls (profile, numberId, createdAt);
-        CREATE TABLE usage_coverage (
-          profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
-          numberId TEXT NOT NULL,
-          coveredFrom INTEGER NOT NULL,
-          coveredUntil INTEGER NOT NULL,
-          maxUpdatedAt INTEGER,
-          syncedAt INTEGER NOT NULL,
-          PRIMARY KEY (profile, numberId)
-        );
-        """)
+      try db.execute(
+        sql: """
+          CREATE TABLE usage_calls (
+            profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+            numberId TEXT NOT NULL,
+            callId TEXT NOT NULL,
+            createdAt INTEGER NOT NULL,
+            updatedAt INTEGER,
+            type TEXT,
+            status TEXT,
+            seconds REAL,
+            cost REAL,
+            PRIMARY KEY (profile, numberId, callId)
+          );
+          CREATE INDEX usage_calls_by_time ON usage_calls (profile, numberId, createdAt);
+          CREATE TABLE usage_coverage (
+            profile TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+            numberId TEXT NOT NULL,
+            coveredFrom INTEGER NOT NULL,
+            coveredUntil INTEGER NOT NULL,
+            maxUpdatedAt INTEGER,
+            syncedAt INTEGER NOT NULL,
+            PRIMARY KEY (profile, numberId)
+          );
+          """)
     }
     return migrator
   }
@@ -176,10 +180,12 @@ enum Schema {
   static func holdsSealedData(_ pool: DatabasePool) throws -> Bool {
     try VaultError.wrapping("inspect the store") {
       try pool.read { db in
-        try Bool.fetchOne(db, sql: """
-          SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'keyCheck')
-              OR EXISTS (SELECT 1 FROM credentials)
-          """) ?? false
+        try Bool.fetchOne(
+          db,
+          sql: """
+            SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'keyCheck')
+                OR EXISTS (SELECT 1 FROM credentials)
+            """) ?? false
       }
     }
   }

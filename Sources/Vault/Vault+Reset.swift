@@ -76,7 +76,8 @@ extension Vault {
       let dropped = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM credentials") ?? 0
       try db.execute(sql: "DELETE FROM credentials")
       try db.execute(sql: "DELETE FROM meta WHERE key = 'keyCheck'")
-      return VaultResetReport(droppedFields: dropped, profiles: try String.fetchAll(db, sql: "SELECT name FROM profiles ORDER BY name"))
+      return VaultResetReport(
+        droppedFields: dropped, profiles: try String.fetchAll(db, sql: "SELECT name FROM profiles ORDER BY name"))
     }
     try vault.close()
     if case .file = masterKey {

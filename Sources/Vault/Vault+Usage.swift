@@ -89,13 +89,15 @@ extension Vault {
   /// in one transaction.
   public func storeUsage(profile: String, numberId: String, calls: [UsageCall], coverage: UsageCoverage) throws {
     try write("store usage") { db in
-      let statement = try db.cachedStatement(sql: """
-        INSERT OR REPLACE INTO usage_calls (profile, numberId, callId, createdAt, updatedAt, type, status, seconds, cost)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
+      let statement = try db.cachedStatement(
+        sql: """
+          INSERT OR REPLACE INTO usage_calls (profile, numberId, callId, createdAt, updatedAt, type, status, seconds, cost)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """)
       for call in calls {
         try statement.execute(arguments: [
-          profile, numberId, call.callId, call.createdAt, call.updatedAt, call.type, call.status, call.seconds, call.cost,
+          profile, numberId, call.callId, call.createdAt, call.updatedAt, call.type, call.status, call.seconds,
+          call.cost,
         ])
       }
       try db.execute(

@@ -6,7 +6,7 @@ import Logging
 import Switchboard
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// The four credential fields as the command line presents them.
@@ -52,7 +52,11 @@ enum CLIService {
       progress?.finish()
       if failure.cancelled {
         Terminal.writeError(Style.bold("Cancelled.", Terminal.stderrStyled) + "\n")
-        if let onCancel { onCancel(failure.error) } else { Terminal.writeError("Nothing was changed by this command.\n") }
+        if let onCancel {
+          onCancel(failure.error)
+        } else {
+          Terminal.writeError("Nothing was changed by this command.\n")
+        }
         exitNow(ExitStatus.cancelled)
       }
       report(failure.error, format: errors)
@@ -71,10 +75,13 @@ enum CLIService {
   }
 
   /// Calls `method` with Ctrl-C wired to cancellation; never exits.
-  static func attempt(_ method: String, _ params: JSONValue, progress: ProgressDisplay? = nil) async -> Result<JSONValue, Failure> {
+  static func attempt(_ method: String, _ params: JSONValue, progress: ProgressDisplay? = nil) async -> Result<
+    JSONValue, Failure
+  > {
     let environment = ProcessInfo.processInfo.environment
     bootstrapLogging(environment)
-    let service = SwitchboardService(configuration: EnvironmentConfiguration.service(environment), logger: Logger(label: "switchboard"))
+    let service = SwitchboardService(
+      configuration: EnvironmentConfiguration.service(environment), logger: Logger(label: "switchboard"))
     defer { service.close() }
     let router = MethodTable.router(for: service)
     var sink: (@Sendable (InProcessProgress) -> Void)? = nil
@@ -89,7 +96,8 @@ enum CLIService {
       progress?.finish()
       return .success(value)
     } catch {
-      let rpc = (error as? any RPCErrorConvertible)?.rpcError
+      let rpc =
+        (error as? any RPCErrorConvertible)?.rpcError
         ?? (error is CancellationError ? RPCError.requestCancelled : RPCError.internalError)
       return .failure(Failure(error: rpc, cancelled: interrupt.fired || rpc.code == RPCError.requestCancelledCode))
     }
@@ -139,7 +147,6 @@ enum CLIService {
     LogSetup.flush()
     Foundation.exit(status)
   }
-
 
   static func printStatus(_ status: JSONValue, json: Bool) {
     if json {

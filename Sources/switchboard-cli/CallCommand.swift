@@ -35,11 +35,15 @@ struct CallCommand: AsyncParsableCommand {
       CLIService.exitNow(ExitStatus.invalidParams)
     }
     if params != "-", method == "setCredentials", case .object(let object) = value,
-      object.keys.contains(where: { ["vapiPrivateKey", "twilioAccountSid", "twilioAuthToken"].contains($0) && object[$0] != .null })
+      object.keys.contains(where: {
+        ["vapiPrivateKey", "twilioAccountSid", "twilioAuthToken"].contains($0) && object[$0] != .null
+      })
     {
       // argv is readable by every local user (ps, /proc): secrets go through stdin only.
       CLIService.report(
-        .invalidParams(field: "", reason: "must come on stdin (`-`) when it holds a secret: the command line is visible to other users in ps"),
+        .invalidParams(
+          field: "",
+          reason: "must come on stdin (`-`) when it holds a secret: the command line is visible to other users in ps"),
         format: .json)
       CLIService.exitNow(ExitStatus.usage)
     }

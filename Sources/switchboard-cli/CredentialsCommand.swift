@@ -6,7 +6,7 @@ import Logging
 import Switchboard
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// `switchboard credentials`: enter, check and clear credentials from a terminal or a script.
@@ -77,7 +77,8 @@ struct SetCredentialsCommand: AsyncParsableCommand {
     let errors: ErrorFormat = options.json ? .json : .text
     guard params.count > 1 else {
       Terminal.writeError("Nothing changed: no field was given.\n")
-      return CLIService.printStatus(await CLIService.call("getCredentialStatus", params, errors: errors), json: options.json)
+      return CLIService.printStatus(
+        await CLIService.call("getCredentialStatus", params, errors: errors), json: options.json)
     }
     let status = await CLIService.call(
       "setCredentials", params, errors: errors,
@@ -129,18 +130,21 @@ enum CredentialLines {
 
 /// `switchboard credentials status`.
 struct CredentialStatusCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "status", abstract: "Show which credentials are set (hints only).")
+  static let configuration = CommandConfiguration(
+    commandName: "status", abstract: "Show which credentials are set (hints only).")
   @OptionGroup var options: ProfileOptions
 
   func run() async throws {
-    let status = await CLIService.call("getCredentialStatus", ["profile": .string(options.profile)], errors: options.json ? .json : .text)
+    let status = await CLIService.call(
+      "getCredentialStatus", ["profile": .string(options.profile)], errors: options.json ? .json : .text)
     CLIService.printStatus(status, json: options.json)
   }
 }
 
 /// `switchboard credentials clear`.
 struct ClearCredentialsCommand: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "clear", abstract: "Forget every credential of a profile.")
+  static let configuration = CommandConfiguration(
+    commandName: "clear", abstract: "Forget every credential of a profile.")
   @OptionGroup var options: ProfileOptions
 
   func run() async throws {

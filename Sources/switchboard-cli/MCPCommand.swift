@@ -16,7 +16,9 @@ struct MCPCommand: AsyncParsableCommand {
       `switchboard credentials set`, never through the assistant.
       """)
 
-  @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: warning, or SWITCHBOARD_LOG_LEVEL).")
+  @Option(
+    name: .customLong("log-level"),
+    help: "trace, debug, info, notice, warning, error or critical (default: warning, or SWITCHBOARD_LOG_LEVEL).")
   var logLevel: String?
 
   func validate() throws {
@@ -32,12 +34,14 @@ struct MCPCommand: AsyncParsableCommand {
     let environment = ProcessInfo.processInfo.environment
     LogSetup.bootstrap(level: LogSetup.level(flag: logLevel, environment: environment))
     let logger = Logger(label: "switchboard.mcp")
-    let service = SwitchboardService(configuration: EnvironmentConfiguration.service(environment), logger: Logger(label: "switchboard"))
+    let service = SwitchboardService(
+      configuration: EnvironmentConfiguration.service(environment), logger: Logger(label: "switchboard"))
     defer {
       service.close()
       LogSetup.flush()
     }
     try await MCPFace.serve(
-      service: service, input: STDIN_FILENO, output: protocolOutput, version: SwitchboardVersion.current, logger: logger)
+      service: service, input: STDIN_FILENO, output: protocolOutput, version: SwitchboardVersion.current, logger: logger
+    )
   }
 }

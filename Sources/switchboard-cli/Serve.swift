@@ -9,7 +9,9 @@ struct Serve: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Serve JSON-RPC 2.0 on stdin/stdout (the default).")
 
-  @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default: warning, or SWITCHBOARD_LOG_LEVEL).")
+  @Option(
+    name: .customLong("log-level"),
+    help: "trace, debug, info, notice, warning, error or critical (default: warning, or SWITCHBOARD_LOG_LEVEL).")
   var logLevel: String?
 
   @Option(name: .customLong("clientProcessId"), help: "Exit when this process exits (as LSP servers do).")
@@ -47,7 +49,8 @@ struct Serve: ParsableCommand {
     let watchClient: @Sendable (Int32, String) -> Void = { pid, source in
       if !watcher.watch(pid) {
         logger.warning(
-          "Not watching \(source) \(pid): no such process is visible here (the host may run in another PID namespace, e.g. Flatpak, Snap or a container)")
+          "Not watching \(source) \(pid): no such process is visible here (the host may run in another PID namespace, e.g. Flatpak, Snap or a container)"
+        )
       }
     }
     if let clientProcessID { watchClient(clientProcessID, "--clientProcessId") }
@@ -58,7 +61,8 @@ struct Serve: ParsableCommand {
       protocolVersion: SwitchboardVersion.protocolVersion,
       capabilities: service.capabilities,
       documentTitle: "Switchboard",
-      documentDescription: "Manage Vapi voice numbers (and numbers brought from Twilio) without handing secrets to the host.",
+      documentDescription:
+        "Manage Vapi voice numbers (and numbers brought from Twilio) without handing secrets to the host.",
       log: EngineLog(minimumLevel: LogLevel(level)) { level, message in
         engineLogger.log(level: Logger.Level(level), "\(message)")
       },

@@ -3,7 +3,7 @@ import JSONRPC
 import Logging
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Log set-up: swift-log into a bounded, never-blocking stderr sink.

@@ -11,7 +11,9 @@ final class FrameReaderTests: XCTestCase {
   }
 
   /// Feeds `input` split at every pair of positions and checks every split gives the same events.
-  private func assertEverySplit(_ input: [UInt8], framing: Framing? = nil, file: StaticString = #filePath, line: UInt = #line) -> [FrameReader.Event] {
+  private func assertEverySplit(
+    _ input: [UInt8], framing: Framing? = nil, file: StaticString = #filePath, line: UInt = #line
+  ) -> [FrameReader.Event] {
     var whole = FrameReader(maxFrameBytes: 1 << 20, framing: framing)
     let expected = whole.push(input) + whole.finish()
     for i in 0...input.count {
@@ -42,7 +44,8 @@ final class FrameReaderTests: XCTestCase {
   func testContentLengthEverySplit() {
     let body1 = Array("{\"x\":\"é😀\"}".utf8)
     let body2 = Array("{}".utf8)
-    var input = Array("Content-Length: \(body1.count)\r\nContent-Type: application/vscode-jsonrpc; charset=utf8\r\n\r\n".utf8)
+    var input = Array(
+      "Content-Length: \(body1.count)\r\nContent-Type: application/vscode-jsonrpc; charset=utf8\r\n\r\n".utf8)
     input += body1
     input += Array("content-length: \(body2.count)\n\n".utf8) + body2
     let events = assertEverySplit(input)
@@ -112,7 +115,9 @@ final class FrameReaderTests: XCTestCase {
   }
 
   func testBareJSONLineInContentLengthModeIsAFrame() {
-    let input = Array("Content-Length: 2\r\n\r\n{}{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\nContent-Length: 2\r\n\r\n[]".utf8)
+    let input = Array(
+      "Content-Length: 2\r\n\r\n{}{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\nContent-Length: 2\r\n\r\n[]"
+        .utf8)
     let events = assertEverySplit(input)
     XCTAssertEqual(frames(events), ["{}", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}", "[]"])
   }

@@ -1,8 +1,8 @@
 import Foundation
+import JSON
 import Synchronization
 import XCTest
 
-import JSON
 @testable import JSONRPC
 
 /// Test methods the session tests dispatch on.

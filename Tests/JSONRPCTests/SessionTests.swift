@@ -1,7 +1,7 @@
 import Foundation
+import JSON
 import XCTest
 
-import JSON
 @testable import JSONRPC
 
 /// The session over an `InMemoryTransport`: framing splits, cancellation, ids, batches,
@@ -110,7 +110,9 @@ final class SessionTests: XCTestCase {
 
   func testBatchesAnswerTogetherAndAreBounded() {
     let h = SessionHarness(maxBatchItems: 100, batchReplyLimitBytes: 10_000)
-    h.write(#"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"initialized"},{"jsonrpc":"2.0","id":2,"method":"test/echo","params":{"value":2}}]"# + "\n")
+    h.write(
+      #"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"initialized"},{"jsonrpc":"2.0","id":2,"method":"test/echo","params":{"value":2}}]"#
+        + "\n")
     guard case .array(let items) = h.message() else { return XCTFail("not a batch reply") }
     XCTAssertEqual(items.count, 2)
     // Too many items: one error, nothing runs.

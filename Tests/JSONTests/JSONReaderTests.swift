@@ -3,7 +3,8 @@ import XCTest
 @testable import JSON
 
 final class JSONReaderTests: XCTestCase {
-  private let page = Array(#"""
+  private let page = Array(
+    #"""
     {"page":0,"incoming_phone_numbers":[
       {"sid":"PN1","friendly_name":"A \"quoted\" name \u00e9","phone_number":"+14155550100","auth":{"deep":[1,2,{"x":null}]},
        "capabilities":{"voice":true,"sms":false},"escaped\u0020key":"v","num":-1.5e3},
@@ -66,19 +67,27 @@ final class JSONReaderTests: XCTestCase {
   }
 
   func testMalformedInputIsAnError() {
-    let bad = [#"{"a":1"#, #"{"a" 1}"#, #"{"a":[1,]}"#, #"{"a":"x}"#, #"{"a":tru}"#, #"{"a":1} x"#, #"{"a":{"b":}}"#, "[" + String(repeating: "[", count: 300)]
+    let bad = [
+      #"{"a":1"#, #"{"a" 1}"#, #"{"a":[1,]}"#, #"{"a":"x}"#, #"{"a":tru}"#, #"{"a":1} x"#, #"{"a":{"b":}}"#,
+      "[" + String(repeating: "[", count: 300),
+    ]
     for text in bad {
       XCTAssertThrowsError(
         try JSONReader.read(Array(text.utf8)) { reader in
-          if text.hasPrefix("[") { try reader.skipValue() } else { try reader.readObject { _, reader in try reader.skipValue() } }
+          if text.hasPrefix("[") {
+            try reader.skipValue()
+          } else {
+            try reader.readObject { _, reader in try reader.skipValue() }
+          }
         }, text)
     }
   }
 
   func testTypeMismatchesAreErrors() {
-    XCTAssertThrowsError(try JSONReader.read(Array(#"{"a":1}"#.utf8)) { reader in
-      try reader.readObject { _, reader in _ = try reader.readString() }
-    })
+    XCTAssertThrowsError(
+      try JSONReader.read(Array(#"{"a":1}"#.utf8)) { reader in
+        try reader.readObject { _, reader in _ = try reader.readString() }
+      })
     XCTAssertThrowsError(try JSONReader.read(Array("[1]".utf8)) { reader in try reader.readObject { _, _ in } })
   }
 }

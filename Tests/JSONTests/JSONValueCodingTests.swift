@@ -13,7 +13,8 @@ final class JSONValueCodingTests: XCTestCase {
   func testDecodesAndRejectsUnknownMembersWithPointers() throws {
     let decoder = JSONValueDecoder(allowedTopLevelKeys: ["workDoneToken"])
     XCTAssertEqual(
-      try decoder.decode(Params.self, from: ["name": "a", "count": .number("2.0"), "nested": ["items": [1, 2]], "workDoneToken": 1]),
+      try decoder.decode(
+        Params.self, from: ["name": "a", "count": .number("2.0"), "nested": ["items": [1, 2]], "workDoneToken": 1]),
       Params(name: "a", count: 2, nested: .init(items: [1, 2])))
     XCTAssertThrowsError(try decoder.decode(Params.self, from: ["name": "a", "nested": ["items": [1], "extra": 1]])) {
       XCTAssertEqual($0 as? ParamsError, ParamsError(pointer: "/nested/extra", reason: "unknown member"))

@@ -33,7 +33,8 @@ final class EnvironmentConfigurationTests: XCTestCase {
     XCTAssertEqual(p.maxRetries, 0)
     XCTAssertEqual(p.backoffBase, .milliseconds(10))
     XCTAssertEqual(
-      EnvironmentConfiguration.httpPolicy(["SWITCHBOARD_HTTP_MAX_RETRIES": "lots", "SWITCHBOARD_HTTP_TIMEOUT_MS": "-5"]),
+      EnvironmentConfiguration.httpPolicy(["SWITCHBOARD_HTTP_MAX_RETRIES": "lots", "SWITCHBOARD_HTTP_TIMEOUT_MS": "-5"]
+      ),
       HTTPPolicy())
     XCTAssertEqual(EnvironmentConfiguration.httpPolicy(["SWITCHBOARD_HTTP_MAX_RETRIES": "99"]).maxRetries, 10)
   }

@@ -7,7 +7,9 @@ import XCTest
 final class ToolCatalogTests: XCTestCase {
   func testReferencesAreInlinedWithSiblingsKept() {
     let inliner = SchemaInliner([("Thing", .object([("id", .string())], required: ["id"]))])
-    let schema = inliner.inline(["type": "array", "items": ["$ref": "#/components/schemas/Thing", "description": "one"]])
+    let schema = inliner.inline([
+      "type": "array", "items": ["$ref": "#/components/schemas/Thing", "description": "one"],
+    ])
     XCTAssertEqual(schema["items"]?["type"], "object")
     XCTAssertEqual(schema["items"]?["required"], ["id"])
     XCTAssertEqual(schema["items"]?["description"], "one")

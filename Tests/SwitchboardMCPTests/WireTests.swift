@@ -11,7 +11,9 @@ final class WireTests: XCTestCase {
 
   func testOlderProtocolVersionsReachTheSDKAsUnknown() throws {
     func asked(_ version: String) throws -> String? {
-      let frame = Data(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"\#(version)","capabilities":{}}}"#.utf8)
+      let frame = Data(
+        #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"\#(version)","capabilities":{}}}"#
+          .utf8)
       return try json(WireAdapter.incoming(frame, pending: PendingReplies()))["params"]?["protocolVersion"]?.stringValue
     }
     XCTAssertEqual(try asked("2025-06-18"), "2025-06-18")
@@ -21,7 +23,9 @@ final class WireTests: XCTestCase {
   }
 
   func testToolArgumentsTravelAsTheirJSONText() throws {
-    let frame = Data(#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"getNumber","arguments":{"name":"data:,x","n":12345678901234567890},"_meta":{"progressToken":"p"}}}"#.utf8)
+    let frame = Data(
+      #"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"getNumber","arguments":{"name":"data:,x","n":12345678901234567890},"_meta":{"progressToken":"p"}}}"#
+        .utf8)
     let params = try json(WireAdapter.incoming(frame, pending: PendingReplies()))["params"]
     XCTAssertEqual(params?["arguments"], .object([:]))
     XCTAssertEqual(params?["_meta"]?["progressToken"], "p")
@@ -42,7 +46,8 @@ final class WireTests: XCTestCase {
     XCTAssertEqual(try json(spliced)["result"]?["structuredContent"], ["numbers": [1, 2], "name": "Caf\u{e9}"])
     // The bytes are released with the frame: a second frame naming the token is left as it is.
     XCTAssertEqual(results.splice(frame), frame)
-    let plain = Data(#"{"id":4,"jsonrpc":"2.0","result":{"content":[{"type":"text","text":"switchboard-raw: no"}]}}"#.utf8)
+    let plain = Data(
+      #"{"id":4,"jsonrpc":"2.0","result":{"content":[{"type":"text","text":"switchboard-raw: no"}]}}"#.utf8)
     XCTAssertEqual(results.splice(plain), plain)
   }
 
@@ -58,7 +63,9 @@ final class WireTests: XCTestCase {
     pending.received(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": "s"]])
     let done = await pending.drain(within: .milliseconds(30))
     XCTAssertTrue(done)
-    XCTAssertEqual(PendingReplies.responseID(Data(#"{"error":{"code":-32602,"message":"x"},"id":"e","jsonrpc":"2.0"}"#.utf8)), "e")
-    XCTAssertNil(PendingReplies.responseID(Data(#"{"jsonrpc":"2.0","method":"notifications/progress","params":{}}"#.utf8)))
+    XCTAssertEqual(
+      PendingReplies.responseID(Data(#"{"error":{"code":-32602,"message":"x"},"id":"e","jsonrpc":"2.0"}"#.utf8)), "e")
+    XCTAssertNil(
+      PendingReplies.responseID(Data(#"{"jsonrpc":"2.0","method":"notifications/progress","params":{}}"#.utf8)))
   }
 }

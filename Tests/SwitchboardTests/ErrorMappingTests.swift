@@ -20,10 +20,12 @@ final class ErrorMappingTests: XCTestCase {
     XCTAssertEqual(kind(UpstreamError(provider: .vapi, kind: .rateLimited(retryAfterMs: 1500))), "upstream.rateLimited")
     XCTAssertEqual(
       UpstreamError(provider: .vapi, kind: .rateLimited(retryAfterMs: 1500)).rpcError.data?["retryAfterMs"], .int(1500))
-    XCTAssertEqual(kind(UpstreamError(provider: .vapi, kind: .unavailable, reason: "timed out")), "upstream.unavailable")
+    XCTAssertEqual(
+      kind(UpstreamError(provider: .vapi, kind: .unavailable, reason: "timed out")), "upstream.unavailable")
     XCTAssertEqual(kind(UpstreamError(provider: .vapi, kind: .outcomeUnknown)), "upstream.outcomeUnknown")
     let rejected = UpstreamError(
-      provider: .vapi, kind: .rejected, status: 400, upstreamCode: "Bad Request", upstreamMessage: "property areaCode should not exist")
+      provider: .vapi, kind: .rejected, status: 400, upstreamCode: "Bad Request",
+      upstreamMessage: "property areaCode should not exist")
     XCTAssertEqual(rejected.rpcError.code, 1003)
     XCTAssertEqual(rejected.rpcError.message, "Vapi API error: 400 - property areaCode should not exist")
     XCTAssertEqual(rejected.rpcError.data?["upstreamMessage"], "property areaCode should not exist")
@@ -32,17 +34,23 @@ final class ErrorMappingTests: XCTestCase {
   func testVaultErrorsMapToKinds() {
     XCTAssertEqual(VaultError.locked(reason: .wrongKey).rpcError.data?["kind"], "vault.locked")
     XCTAssertEqual(VaultError.locked(reason: .wrongKey).rpcError.data?["reason"], "wrongKey")
-    XCTAssertEqual(VaultError.corrupt(profile: "p", fields: [.twilioAuthToken]).rpcError.data?["fields"], ["twilioAuthToken"])
+    XCTAssertEqual(
+      VaultError.corrupt(profile: "p", fields: [.twilioAuthToken]).rpcError.data?["fields"], ["twilioAuthToken"])
     XCTAssertEqual(VaultError.io("SQLite error 13").rpcError.code, 1011)
   }
 
   func testIdempotencyDispositions() {
     XCTAssertEqual(StoredOutcome.disposition(of: CancellationError(), sent: true), .keepPending)
     XCTAssertEqual(StoredOutcome.disposition(of: CancellationError(), sent: false), .release)
-    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .outcomeUnknown), sent: true), .keepPending)
-    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .rejected, status: 400), sent: true), .store)
-    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .unauthorized), sent: true), .release)
-    XCTAssertEqual(StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .rateLimited(retryAfterMs: nil)), sent: true), .release)
+    XCTAssertEqual(
+      StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .outcomeUnknown), sent: true), .keepPending)
+    XCTAssertEqual(
+      StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .rejected, status: 400), sent: true), .store)
+    XCTAssertEqual(
+      StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .unauthorized), sent: true), .release)
+    XCTAssertEqual(
+      StoredOutcome.disposition(of: UpstreamError(provider: .vapi, kind: .rateLimited(retryAfterMs: nil)), sent: true),
+      .release)
     XCTAssertEqual(StoredOutcome.disposition(of: CredentialsMissing.vapi(), sent: true), .release)
   }
 
@@ -50,7 +58,8 @@ final class ErrorMappingTests: XCTestCase {
     let number = Number(
       VapiPhoneNumber(id: "x", provider: "vapi", number: "+14155550100", createdAt: "2026-11-25T09:00:00.000Z"))
     XCTAssertEqual(try StoredOutcome.replay(try StoredOutcome.success(number)), number)
-    let stored = StoredOutcome.failure(RPCError(code: 1003, message: "Vapi API error: 400 - no", data: ["kind": "upstream.error"]))
+    let stored = StoredOutcome.failure(
+      RPCError(code: 1003, message: "Vapi API error: 400 - no", data: ["kind": "upstream.error"]))
     XCTAssertThrowsError(try StoredOutcome.replay(stored)) {
       XCTAssertEqual(($0 as? RPCError)?.code, 1003)
     }

@@ -7,7 +7,9 @@ import XCTest
 
 final class MethodTableTests: XCTestCase {
   func testTestHooksAreServedOnlyWhenEnabled() {
-    let plain = MethodTable.router(for: SwitchboardService(configuration: ServiceConfiguration(home: URL(fileURLWithPath: "/nonexistent")), logger: Logger(label: "test")))
+    let plain = MethodTable.router(
+      for: SwitchboardService(
+        configuration: ServiceConfiguration(home: URL(fileURLWithPath: "/nonexistent")), logger: Logger(label: "test")))
     XCTAssertFalse(plain.methodNames.contains { $0.hasPrefix("test/") })
     let hooked = MethodTable.router(
       for: SwitchboardService(
@@ -17,7 +19,9 @@ final class MethodTableTests: XCTestCase {
   }
 
   func testEveryMethodIsDocumented() {
-    let router = MethodTable.router(for: SwitchboardService(configuration: ServiceConfiguration(home: URL(fileURLWithPath: "/nonexistent")), logger: Logger(label: "test")))
+    let router = MethodTable.router(
+      for: SwitchboardService(
+        configuration: ServiceConfiguration(home: URL(fileURLWithPath: "/nonexistent")), logger: Logger(label: "test")))
     for descriptor in router.descriptors {
       XCTAssertFalse(descriptor.summary.isEmpty, descriptor.name)
       XCTAssertNotNil(descriptor.result, descriptor.name)

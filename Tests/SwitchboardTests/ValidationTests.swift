@@ -69,6 +69,7 @@ final class ValidationTests: XCTestCase {
     XCTAssertThrowsError(try decoder.decode(ImportNumber.Params.self, from: ["sid": "PN12"])) {
       XCTAssertEqual(($0 as? ParamsError)?.pointer, "/sid")
     }
-    XCTAssertNoThrow(try decoder.decode(ImportNumber.Params.self, from: ["phoneNumber": "+14155550100", "name": "Main"]))
+    XCTAssertNoThrow(
+      try decoder.decode(ImportNumber.Params.self, from: ["phoneNumber": "+14155550100", "name": "Main"]))
   }
 }

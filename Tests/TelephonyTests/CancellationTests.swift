@@ -72,7 +72,10 @@ final class CancellationTests: XCTestCase {
     let server = try TestHTTPServer { req, _ in
       let page = Int(req.query["page"] ?? "1") ?? 1
       let items = (0..<3).map { Fixture.vapiNumberJSON(id: "p\(page)-\($0)") }.joined(separator: ",")
-      return .json(200, #"{"results":[\#(items)],"metadata":{"itemsPerPage":3,"totalItems":300,"currentPage":\#(page),"hasNextPage":true}}"#)
+      return .json(
+        200,
+        #"{"results":[\#(items)],"metadata":{"itemsPerPage":3,"totalItems":300,"currentPage":\#(page),"hasNextPage":true}}"#
+      )
     }
     defer { server.stop() }
     let client = Fixture.vapi(server)

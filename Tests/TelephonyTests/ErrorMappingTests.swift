@@ -24,7 +24,8 @@ final class ErrorMappingTests: XCTestCase {
   func testTwilio401WithBasicChallengeIsUnauthorized() async throws {
     let server = try TestHTTPServer { _, _ in
       .json(
-        401, #"{"code":20003,"detail":"Your AccountSid or AuthToken was incorrect.","message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}"#,
+        401,
+        #"{"code":20003,"detail":"Your AccountSid or AuthToken was incorrect.","message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}"#,
         headers: ["WWW-Authenticate": #"Basic realm="Twilio API""#])
     }
     defer { server.stop() }
@@ -48,7 +49,9 @@ final class ErrorMappingTests: XCTestCase {
       )
     }
     defer { server.stop() }
-    let e = await expectUpstreamError { try await Fixture.twilio(server).fetchIncomingPhoneNumber(sid: Fixture.numberSid) }
+    let e = await expectUpstreamError {
+      try await Fixture.twilio(server).fetchIncomingPhoneNumber(sid: Fixture.numberSid)
+    }
     XCTAssertEqual(e?.kind, .notFound)
     XCTAssertEqual(e?.status, 404)
     XCTAssertEqual(e?.upstreamCode, "20404")
@@ -130,7 +133,9 @@ final class ErrorMappingTests: XCTestCase {
   func testGet429ExhaustedIsRateLimitedWithRetryAfterMs() async throws {
     let server = try TestHTTPServer { _, _ in .json(429, "{}", headers: ["retry-after-ms": "20"]) }
     defer { server.stop() }
-    let e = await expectUpstreamError { try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 2)).getPhoneNumber(id: "a") }
+    let e = await expectUpstreamError {
+      try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 2)).getPhoneNumber(id: "a")
+    }
     XCTAssertEqual(e?.kind, .rateLimited(retryAfterMs: 20))
     XCTAssertEqual(e?.retryAfterMs, 20)
     XCTAssertEqual(e?.status, 429)
@@ -149,7 +154,9 @@ final class ErrorMappingTests: XCTestCase {
 
   func testGet500RetriedThenSucceeds() async throws {
     let server = try TestHTTPServer { _, i in
-      i < 2 ? .json(500, #"{"message":"Internal server error","statusCode":500}"#) : .json(200, Fixture.vapiNumberJSON(id: "ok"))
+      i < 2
+        ? .json(500, #"{"message":"Internal server error","statusCode":500}"#)
+        : .json(200, Fixture.vapiNumberJSON(id: "ok"))
     }
     defer { server.stop() }
     let events = Box<[HTTPEvent]>([])
@@ -167,7 +174,9 @@ final class ErrorMappingTests: XCTestCase {
   func testGet500ExhaustedIsUnavailable() async throws {
     let server = try TestHTTPServer { _, _ in .json(503, #"{"message":"down","statusCode":503}"#) }
     defer { server.stop() }
-    let e = await expectUpstreamError { try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 3)).getPhoneNumber(id: "a") }
+    let e = await expectUpstreamError {
+      try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 3)).getPhoneNumber(id: "a")
+    }
     XCTAssertEqual(e?.kind, .unavailable)
     XCTAssertEqual(e?.status, 503)
     XCTAssertEqual(server.requestCount, 4)
@@ -175,7 +184,9 @@ final class ErrorMappingTests: XCTestCase {
 
   func testGetGarbageBodyRetriedThenSucceeds() async throws {
     let server = try TestHTTPServer { _, i in
-      i == 0 ? .respond(status: 200, headers: [:], body: Data("<html>oops".utf8)) : .json(200, Fixture.vapiNumberJSON(id: "g"))
+      i == 0
+        ? .respond(status: 200, headers: [:], body: Data("<html>oops".utf8))
+        : .json(200, Fixture.vapiNumberJSON(id: "g"))
     }
     defer { server.stop() }
     let n = try await Fixture.vapi(server).getPhoneNumber(id: "g")
@@ -186,7 +197,9 @@ final class ErrorMappingTests: XCTestCase {
   func testGetGarbageBodyExhaustedIsUnavailableWithoutMessage() async throws {
     let server = try TestHTTPServer { _, _ in .respond(status: 200, headers: [:], body: Data("not json".utf8)) }
     defer { server.stop() }
-    let e = await expectUpstreamError { try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 1)).getPhoneNumber(id: "a") }
+    let e = await expectUpstreamError {
+      try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 1)).getPhoneNumber(id: "a")
+    }
     XCTAssertEqual(e?.kind, .unavailable)
     XCTAssertEqual(e?.reason, "invalid response body")
     XCTAssertNil(e?.upstreamMessage)
@@ -213,7 +226,9 @@ final class ErrorMappingTests: XCTestCase {
   func testGetResetExhaustedIsUnavailableWithReason() async throws {
     let server = try TestHTTPServer { _, _ in .reset }
     defer { server.stop() }
-    let e = await expectUpstreamError { try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 1)).getPhoneNumber(id: "a") }
+    let e = await expectUpstreamError {
+      try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 1)).getPhoneNumber(id: "a")
+    }
     XCTAssertEqual(e?.kind, .unavailable)
     XCTAssertNotNil(e?.reason)
     XCTAssertNil(e?.status)
@@ -235,8 +250,11 @@ final class ErrorMappingTests: XCTestCase {
   func testConnectionRefusedIsUnavailableCannotConnect() async throws {
     let port = TestHTTPServer.closedPort()
     let events = Box<[HTTPEvent]>([])
-    let transport = HTTPTransport(policy: Fixture.policy(maxRetries: 2), environment: [:]) { e in events.update { $0.append(e) } }
-    let client = VapiClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, apiKey: Fixture.vapiKey, transport: transport)
+    let transport = HTTPTransport(policy: Fixture.policy(maxRetries: 2), environment: [:]) { e in
+      events.update { $0.append(e) }
+    }
+    let client = VapiClient(
+      baseURL: URL(string: "http://127.0.0.1:\(port)")!, apiKey: Fixture.vapiKey, transport: transport)
     let e = await expectUpstreamError { try await client.getPhoneNumber(id: "a") }
     XCTAssertEqual(e?.kind, .unavailable)
     XCTAssertEqual(e?.reason, "cannot connect")
@@ -249,7 +267,8 @@ final class ErrorMappingTests: XCTestCase {
     defer { server.stop() }
     let start = ContinuousClock.now
     let e = await expectUpstreamError {
-      try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 0, timeout: .milliseconds(200))).getPhoneNumber(id: "a")
+      try await Fixture.vapi(server, policy: Fixture.policy(maxRetries: 0, timeout: .milliseconds(200))).getPhoneNumber(
+        id: "a")
     }
     let elapsed = ContinuousClock.now - start
     XCTAssertEqual(e?.kind, .unavailable)

@@ -18,7 +18,9 @@ enum Fixture {
       backoffCap: .milliseconds(20), maxRetryAfter: maxRetryAfter)
   }
 
-  static func vapi(_ server: TestHTTPServer, policy: HTTPPolicy = policy(), events: Box<[HTTPEvent]>? = nil) -> VapiClient {
+  static func vapi(_ server: TestHTTPServer, policy: HTTPPolicy = policy(), events: Box<[HTTPEvent]>? = nil)
+    -> VapiClient
+  {
     var observer: (@Sendable (HTTPEvent) -> Void)?
     if let events {
       observer = { event in events.update { $0.append(event) } }

@@ -29,7 +29,8 @@ final class ListingScaleTests: XCTestCase {
     let pages: [Data] = (0..<10).map { page in
       let items = (0..<1000).map { Self.fullNumber(page * 1000 + $0) }.joined(separator: ",")
       let next = page < 9 ? #""\#(listPath)?PageSize=1000&Page=\#(page + 1)&PageToken=PA\#(page + 1)""# : "null"
-      return Data(#"{"next_page_uri":\#(next),"page":\#(page),"page_size":1000,"incoming_phone_numbers":[\#(items)]}"#.utf8)
+      return Data(
+        #"{"next_page_uri":\#(next),"page":\#(page),"page_size":1000,"incoming_phone_numbers":[\#(items)]}"#.utf8)
     }
     let server = try TestHTTPServer { req, _ in
       let page = Int(req.query["Page"] ?? "0")!

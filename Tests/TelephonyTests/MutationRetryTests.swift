@@ -84,19 +84,23 @@ final class MutationRetryTests: XCTestCase {
   /// A 500 proves nothing about a write (WriteOutcomeRule): the outcome is unknown, never retried.
   func testPost500IsOutcomeUnknownAndNotRetried() async throws {
     for status in [500, 503] {
-      let server = try TestHTTPServer { _, _ in .json(status, #"{"message":"Internal server error","statusCode":\#(status)}"#) }
+      let server = try TestHTTPServer { _, _ in
+        .json(status, #"{"message":"Internal server error","statusCode":\#(status)}"#)
+      }
       defer { server.stop() }
       let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
       XCTAssertEqual(e?.kind, .outcomeUnknown)
       XCTAssertEqual(e?.status, status)
-      XCTAssertEqual(e?.summary, "Vapi API error: \(status) - Internal server error (the request may have been processed)")
+      XCTAssertEqual(
+        e?.summary, "Vapi API error: \(status) - Internal server error (the request may have been processed)")
       XCTAssertEqual(server.requestCount, 1)
     }
   }
 
   /// A 4xx whose body is not the JSON error object is not a readable refusal: unknown.
   func testPost4xxWithAnUnreadableBodyIsOutcomeUnknown() async throws {
-    let server = try TestHTTPServer { _, _ in .respond(status: 400, headers: [:], body: Data("<html>bad gateway".utf8)) }
+    let server = try TestHTTPServer { _, _ in .respond(status: 400, headers: [:], body: Data("<html>bad gateway".utf8))
+    }
     defer { server.stop() }
     let e = await expectUpstreamError { try await Fixture.vapi(server).createPhoneNumber(self.create) }
     XCTAssertEqual(e?.kind, .outcomeUnknown)
@@ -127,8 +131,11 @@ final class MutationRetryTests: XCTestCase {
   func testPostToRefusedPortIsRetriedAndUnavailable() async throws {
     let port = TestHTTPServer.closedPort()
     let events = Box<[HTTPEvent]>([])
-    let transport = HTTPTransport(policy: Fixture.policy(maxRetries: 2), environment: [:]) { e in events.update { $0.append(e) } }
-    let client = VapiClient(baseURL: URL(string: "http://127.0.0.1:\(port)")!, apiKey: Fixture.vapiKey, transport: transport)
+    let transport = HTTPTransport(policy: Fixture.policy(maxRetries: 2), environment: [:]) { e in
+      events.update { $0.append(e) }
+    }
+    let client = VapiClient(
+      baseURL: URL(string: "http://127.0.0.1:\(port)")!, apiKey: Fixture.vapiKey, transport: transport)
     let e = await expectUpstreamError { try await client.createPhoneNumber(self.create) }
     XCTAssertEqual(e?.kind, .unavailable, "nothing was sent: not an unknown outcome")
     XCTAssertEqual(e?.reason, "cannot connect")
@@ -149,7 +156,9 @@ final class MutationRetryTests: XCTestCase {
     let server = try TestHTTPServer { _, _ in .reset }
     defer { server.stop() }
     let client = Fixture.vapi(server)
-    let e1 = await expectUpstreamError { try await client.updatePhoneNumber(id: "a", VapiUpdateBody(name: .value("x"))) }
+    let e1 = await expectUpstreamError {
+      try await client.updatePhoneNumber(id: "a", VapiUpdateBody(name: .value("x")))
+    }
     let e2 = await expectUpstreamError { try await client.deletePhoneNumber(id: "a") }
     XCTAssertEqual(e1?.kind, .outcomeUnknown)
     XCTAssertEqual(e2?.kind, .outcomeUnknown)

@@ -111,7 +111,8 @@ final class NetworkFailureTests: XCTestCase {
     defer { server.stop() }
     let events = Box<[HTTPEvent]>([])
     let (viaDeadProxy, _) = client(
-      server.baseURL.absoluteString, env: ["ALL_PROXY": "http://127.0.0.1:\(TestHTTPServer.closedPort())"], events: events)
+      server.baseURL.absoluteString, env: ["ALL_PROXY": "http://127.0.0.1:\(TestHTTPServer.closedPort())"],
+      events: events)
     let e = await expectUpstreamError { try await viaDeadProxy.createPhoneNumber(self.create) }
     XCTAssertEqual(e?.kind, .unavailable)
     XCTAssertEqual(e?.reason, "cannot connect")
@@ -155,8 +156,11 @@ final class ProxyEnvironmentTests: XCTestCase {
     XCTAssertNil(host("http://[::1]:9000/"))
     XCTAssertNil(host("http://localhost/"))
     let allOnly = ProxyEnvironment.from(["all_proxy": "socks5://all:4"])
-    XCTAssertEqual(allOnly.setting(for: URL(string: "https://api.twilio.com")!), .proxy(ProxyServer(kind: .socks5, host: "all", port: 4)))
+    XCTAssertEqual(
+      allOnly.setting(for: URL(string: "https://api.twilio.com")!),
+      .proxy(ProxyServer(kind: .socks5, host: "all", port: 4)))
     XCTAssertEqual(ProxyEnvironment.from([:]).setting(for: URL(string: "https://api.twilio.com")!), .none)
-    XCTAssertEqual(ProxyEnvironment.from(["HTTPS_PROXY": "ftp://x"]).setting(for: URL(string: "https://a.b")!), .invalid)
+    XCTAssertEqual(
+      ProxyEnvironment.from(["HTTPS_PROXY": "ftp://x"]).setting(for: URL(string: "https://a.b")!), .invalid)
   }
 }

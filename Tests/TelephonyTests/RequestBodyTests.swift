@@ -26,7 +26,8 @@ final class RequestBodyTests: XCTestCase {
       try keys(body.encoded()), ["provider", "number", "twilioAccountSid", "twilioAuthToken", "smsEnabled"])
     XCTAssertEqual(
       text(body.encoded()),
-      #"{"provider":"twilio","number":"+14155551234","twilioAccountSid":"ACsid","twilioAuthToken":"t","smsEnabled":false}"#)
+      #"{"provider":"twilio","number":"+14155551234","twilioAccountSid":"ACsid","twilioAuthToken":"t","smsEnabled":false}"#
+    )
   }
 
   func testVapiCreateBodyVariants() throws {
@@ -38,7 +39,8 @@ final class RequestBodyTests: XCTestCase {
       #"{"provider":"vapi","numberDesiredAreaCode":"415","name":"Sales"}"#)
     XCTAssertEqual(
       text(VapiCreateBody.vapi(areaCode: "415", name: nil, fallbackNumber: "+14155550100").encoded()),
-      #"{"provider":"vapi","numberDesiredAreaCode":"415","fallbackDestination":{"type":"number","number":"+14155550100"}}"#)
+      #"{"provider":"vapi","numberDesiredAreaCode":"415","fallbackDestination":{"type":"number","number":"+14155550100"}}"#
+    )
     let full = VapiCreateBody.vapi(areaCode: "212", name: "Sales", fallbackNumber: "+14155550100").encoded()
     XCTAssertEqual(
       text(full),

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// One request as the test server read it.
@@ -225,7 +225,9 @@ final class TestHTTPServer: @unchecked Sendable {
     addr.sin_port = port.bigEndian
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &addr) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     }
     guard upstream >= 0, connected == 0 else {
       if upstream >= 0 { close(upstream) }
@@ -337,11 +339,11 @@ final class TestHTTPServer: @unchecked Sendable {
 }
 
 #if canImport(Glibc)
-  private let SOCK_STREAM_VALUE = SOCK_STREAM.rawValue
-  private let SHUT_RDWR_VALUE = SHUT_RDWR
+private let SOCK_STREAM_VALUE = SOCK_STREAM.rawValue
+private let SHUT_RDWR_VALUE = SHUT_RDWR
 #else
-  private let SOCK_STREAM_VALUE = SOCK_STREAM
-  private let SHUT_RDWR_VALUE = SHUT_RDWR
+private let SOCK_STREAM_VALUE = SOCK_STREAM
+private let SHUT_RDWR_VALUE = SHUT_RDWR
 #endif
 
 /// A thread-safe counter/box for handlers.

@@ -6,7 +6,8 @@ import XCTest
 final class TwilioClientTests: XCTestCase {
   private static func number(_ i: Int, caps: String = #"{"voice":true,"sms":true,"mms":false,"fax":false}"#) -> String {
     let sid = "PN" + String(format: "%032x", i)
-    return #"{"sid":"\#(sid)","account_sid":"\#(Fixture.accountSid)","phone_number":"+1415555\#(String(format: "%04d", i))","friendly_name":"(415) 555-\#(String(format: "%04d", i))","capabilities":\#(caps),"status":"in-use","voice_url":"https://x"}"#
+    return
+      #"{"sid":"\#(sid)","account_sid":"\#(Fixture.accountSid)","phone_number":"+1415555\#(String(format: "%04d", i))","friendly_name":"(415) 555-\#(String(format: "%04d", i))","capabilities":\#(caps),"status":"in-use","voice_url":"https://x"}"#
   }
 
   func testListFollowsNextPageURIUntilNull() async throws {
@@ -29,11 +30,13 @@ final class TwilioClientTests: XCTestCase {
     XCTAssertEqual(all.first?.friendlyName, "(415) 555-0000")
     XCTAssertEqual(all.first?.capabilities, TwilioCapabilities(voice: true, sms: true))
     let r = server.requests
-    XCTAssertEqual(r.map(\.target), [
-      "\(listPath)?PageSize=1000",
-      "\(listPath)?PageSize=4&Page=1&PageToken=PA1",
-      "\(listPath)?PageSize=4&Page=2&PageToken=PA2",
-    ])
+    XCTAssertEqual(
+      r.map(\.target),
+      [
+        "\(listPath)?PageSize=1000",
+        "\(listPath)?PageSize=4&Page=1&PageToken=PA1",
+        "\(listPath)?PageSize=4&Page=2&PageToken=PA2",
+      ])
     let basic = "Basic " + Data("\(Fixture.accountSid):\(Fixture.authToken)".utf8).base64EncodedString()
     XCTAssertTrue(r.allSatisfy { $0.headers["authorization"] == basic })
     XCTAssertEqual(pages.value.map(\.itemsSoFar), [4, 8, 11])
@@ -43,7 +46,10 @@ final class TwilioClientTests: XCTestCase {
   func testNextPageURIKeepsBasePathPrefixAndRefusesForeignHosts() async throws {
     let server = try TestHTTPServer { req, _ in
       if req.query["PageToken"] == nil {
-        return .json(200, #"{"next_page_uri":"/2010-04-01/Accounts/x/IncomingPhoneNumbers.json?PageToken=PA1","incoming_phone_numbers":[]}"#)
+        return .json(
+          200,
+          #"{"next_page_uri":"/2010-04-01/Accounts/x/IncomingPhoneNumbers.json?PageToken=PA1","incoming_phone_numbers":[]}"#
+        )
       }
       return .json(200, #"{"next_page_uri":"https://evil.example/steal","incoming_phone_numbers":[]}"#)
     }
@@ -52,10 +58,12 @@ final class TwilioClientTests: XCTestCase {
     let e = await expectUpstreamError { try await client.listIncomingPhoneNumbers() }
     XCTAssertEqual(e?.kind, .unavailable)
     XCTAssertEqual(e?.reason, "invalid next_page_uri")
-    XCTAssertEqual(server.requests.map(\.path), [
-      "/twilio/2010-04-01/Accounts/\(Fixture.accountSid)/IncomingPhoneNumbers.json",
-      "/twilio/2010-04-01/Accounts/x/IncomingPhoneNumbers.json",
-    ])
+    XCTAssertEqual(
+      server.requests.map(\.path),
+      [
+        "/twilio/2010-04-01/Accounts/\(Fixture.accountSid)/IncomingPhoneNumbers.json",
+        "/twilio/2010-04-01/Accounts/x/IncomingPhoneNumbers.json",
+      ])
   }
 
   func testCapabilitiesDefaultToFalse() throws {
@@ -73,7 +81,8 @@ final class TwilioClientTests: XCTestCase {
     let n = try await Fixture.twilio(server).fetchIncomingPhoneNumber(sid: Fixture.numberSid)
     XCTAssertEqual(n.phoneNumber, "+14155550007")
     XCTAssertEqual(
-      server.requests.first?.path, "/2010-04-01/Accounts/\(Fixture.accountSid)/IncomingPhoneNumbers/\(Fixture.numberSid).json")
+      server.requests.first?.path,
+      "/2010-04-01/Accounts/\(Fixture.accountSid)/IncomingPhoneNumbers/\(Fixture.numberSid).json")
   }
 
   func testCheckCredentialsActiveAndSuspended() async throws {
@@ -104,10 +113,15 @@ final class TwilioClientTests: XCTestCase {
 
   func testTwilio429ExhaustedCarriesCode() async throws {
     let server = try TestHTTPServer { _, _ in
-      .json(429, #"{"code":20429,"message":"Too Many Requests","more_info":"https://www.twilio.com/docs/errors/20429","status":429}"#)
+      .json(
+        429,
+        #"{"code":20429,"message":"Too Many Requests","more_info":"https://www.twilio.com/docs/errors/20429","status":429}"#
+      )
     }
     defer { server.stop() }
-    let e = await expectUpstreamError { try await Fixture.twilio(server, policy: Fixture.policy(maxRetries: 1)).fetchAccount() }
+    let e = await expectUpstreamError {
+      try await Fixture.twilio(server, policy: Fixture.policy(maxRetries: 1)).fetchAccount()
+    }
     XCTAssertEqual(e?.kind, .rateLimited(retryAfterMs: nil))
     XCTAssertEqual(e?.upstreamCode, "20429")
     XCTAssertEqual(server.requestCount, 2)

@@ -12,7 +12,10 @@ final class RedactorTests: XCTestCase {
     let r = Redactor(vapiKey: Fixture.vapiKey, accountSid: Fixture.accountSid, authToken: Fixture.authToken)
     XCTAssertEqual(r.redact("key \(Fixture.vapiKey)!"), "key [redacted]!")
     XCTAssertEqual(r.redact("/Accounts/\(Fixture.accountSid)/x"), "/Accounts/AC…beef/x")
-    XCTAssertEqual(r.redact("/Accounts/\(Fixture.accountSid.lowercased().replacingOccurrences(of: "ac", with: "AC", options: .anchored))/"), "/Accounts/AC…beef/")
+    XCTAssertEqual(
+      r.redact(
+        "/Accounts/\(Fixture.accountSid.lowercased().replacingOccurrences(of: "ac", with: "AC", options: .anchored))/"),
+      "/Accounts/AC…beef/")
     XCTAssertEqual(r.redact("token=\(Fixture.authToken)"), "token=[redacted]")
     let basic = Data("\(Fixture.accountSid):\(Fixture.authToken)".utf8).base64EncodedString()
     XCTAssertEqual(r.redact("echo \(basic)"), "echo [redacted]")
@@ -69,7 +72,8 @@ final class RedactorTests: XCTestCase {
 final class RetryPolicyTests: XCTestCase {
   func testRequestedDelayForms() {
     func delay(_ headers: [String: String], now: Date = Date()) -> Duration? {
-      RetryPolicy.requestedDelay(header: { name in headers.first { $0.key.lowercased() == name.lowercased() }?.value }, now: now)
+      RetryPolicy.requestedDelay(
+        header: { name in headers.first { $0.key.lowercased() == name.lowercased() }?.value }, now: now)
     }
     XCTAssertEqual(delay(["Retry-After": "3"]), .seconds(3))
     XCTAssertEqual(delay(["Retry-After": "0"]), .zero)
@@ -84,7 +88,8 @@ final class RetryPolicyTests: XCTestCase {
   func testBackoffIsBoundedFullJitter() {
     let policy = HTTPPolicy(backoffBase: .milliseconds(100), backoffCap: .milliseconds(300))
     for failures in 1...8 {
-      let ceiling: Duration = failures == 1 ? .milliseconds(100) : failures == 2 ? .milliseconds(200) : .milliseconds(300)
+      let ceiling: Duration =
+        failures == 1 ? .milliseconds(100) : failures == 2 ? .milliseconds(200) : .milliseconds(300)
       for _ in 0..<50 {
         let d = RetryPolicy.backoff(afterFailures: failures, policy: policy)
         XCTAssertGreaterThanOrEqual(d, .zero)
@@ -105,9 +110,12 @@ final class RetryPolicyTests: XCTestCase {
       XCTAssertEqual(RetryPolicy.kind(status: status, method: .post, retryAfterMs: nil), .outcomeUnknown, "\(status)")
     }
     XCTAssertEqual(RetryPolicy.kind(status: 503, method: .patch, retryAfterMs: nil), .outcomeUnknown)
-    XCTAssertEqual(RetryPolicy.kind(status: 400, method: .post, retryAfterMs: nil, readableBody: false), .outcomeUnknown)
+    XCTAssertEqual(
+      RetryPolicy.kind(status: 400, method: .post, retryAfterMs: nil, readableBody: false), .outcomeUnknown)
     XCTAssertEqual(RetryPolicy.kind(status: 400, method: .post, retryAfterMs: nil, readableBody: true), .rejected)
-    XCTAssertEqual(RetryPolicy.kind(status: 429, method: .post, retryAfterMs: nil, readableBody: false), .rateLimited(retryAfterMs: nil))
+    XCTAssertEqual(
+      RetryPolicy.kind(status: 429, method: .post, retryAfterMs: nil, readableBody: false),
+      .rateLimited(retryAfterMs: nil))
     XCTAssertEqual(RetryPolicy.kind(status: 408, method: .get, retryAfterMs: nil), .unavailable)
     XCTAssertEqual(RetryPolicy.kind(status: 400, method: .get, retryAfterMs: nil), .rejected)
     XCTAssertTrue(RetryPolicy.isRetriable(status: 429, method: .post))
@@ -155,8 +163,10 @@ final class RetryPolicyTests: XCTestCase {
     // Before any connection exists: nothing was sent.
     XCTAssertEqual(c(IOError(errnoCode: ECONNREFUSED, reason: "connect")), .notSent(reason: "cannot connect"))
     XCTAssertEqual(c(IOError(errnoCode: EHOSTUNREACH, reason: "connect")), .notSent(reason: "cannot connect"))
-    XCTAssertEqual(c(RoutingFailure(reason: "unusable proxy setting")), .fatal(reason: "unusable proxy setting", sent: false))
-    XCTAssertEqual(c(HTTPClientError.proxyAuthenticationRequired), .fatal(reason: "proxy authentication required", sent: false))
+    XCTAssertEqual(
+      c(RoutingFailure(reason: "unusable proxy setting")), .fatal(reason: "unusable proxy setting", sent: false))
+    XCTAssertEqual(
+      c(HTTPClientError.proxyAuthenticationRequired), .fatal(reason: "proxy authentication required", sent: false))
     XCTAssertEqual(c(HTTPClientError.invalidProxyResponse), .fatal(reason: "proxy refused the connection", sent: false))
     XCTAssertEqual(c(HTTPClientError.invalidURL), .fatal(reason: "invalid URL", sent: false))
     XCTAssertEqual(c(HTTPClientError.unsupportedScheme("ftp")), .fatal(reason: "invalid URL", sent: false))
@@ -164,7 +174,8 @@ final class RetryPolicyTests: XCTestCase {
     // Every timeout counts as maybe sent, as the documented rule says.
     for timeout: Error in [
       TransportTimeout(), HTTPClientError.connectTimeout, HTTPClientError.deadlineExceeded, HTTPClientError.readTimeout,
-      HTTPClientError.tlsHandshakeTimeout, HTTPClientError.httpProxyHandshakeTimeout, ChannelError.connectTimeout(.seconds(1)),
+      HTTPClientError.tlsHandshakeTimeout, HTTPClientError.httpProxyHandshakeTimeout,
+      ChannelError.connectTimeout(.seconds(1)),
       IOError(errnoCode: ETIMEDOUT, reason: "read"),
     ] {
       XCTAssertEqual(c(timeout), .maybeSent(reason: "timed out"), "\(timeout)")
@@ -204,12 +215,17 @@ final class PolicyAndErrorTests: XCTestCase {
 
   func testSummaries() {
     XCTAssertEqual(
-      UpstreamError(provider: .vapi, kind: .rejected, status: 400, upstreamMessage: "property areaCode should not exist").summary,
+      UpstreamError(
+        provider: .vapi, kind: .rejected, status: 400, upstreamMessage: "property areaCode should not exist"
+      ).summary,
       "Vapi API error: 400 - property areaCode should not exist")
-    XCTAssertEqual(UpstreamError(provider: .vapi, kind: .unavailable, reason: "timed out").summary, "Vapi API error: timed out")
+    XCTAssertEqual(
+      UpstreamError(provider: .vapi, kind: .unavailable, reason: "timed out").summary, "Vapi API error: timed out")
     XCTAssertEqual(
       UpstreamError(provider: .twilio, kind: .outcomeUnknown, reason: "connection reset or lost").summary,
       "Twilio API error: connection reset or lost (the request may have been processed)")
-    XCTAssertEqual(UpstreamError(provider: .vapi, kind: .rateLimited(retryAfterMs: nil), status: 429).summary, "Vapi API error: 429 - rate limited")
+    XCTAssertEqual(
+      UpstreamError(provider: .vapi, kind: .rateLimited(retryAfterMs: nil), status: 429).summary,
+      "Vapi API error: 429 - rate limited")
   }
 }

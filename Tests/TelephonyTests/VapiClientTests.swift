@@ -13,7 +13,9 @@ private final class FakeVapiList: @unchecked Sendable {
     // Newest first; timestamps strictly decreasing.
     items = (0..<count).map { i in
       let secondsAgo = i
-      let ts = String(format: "2025-06-01T%02d:%02d:%02d.000Z", 23 - secondsAgo / 3600, 59 - (secondsAgo / 60) % 60, 59 - secondsAgo % 60)
+      let ts = String(
+        format: "2025-06-01T%02d:%02d:%02d.000Z", 23 - secondsAgo / 3600, 59 - (secondsAgo / 60) % 60,
+        59 - secondsAgo % 60)
       return (id: "id-\(i)", createdAt: ts)
     }
   }
@@ -56,7 +58,9 @@ final class VapiClientTests: XCTestCase {
     XCTAssertEqual(found.count, 1500)
     XCTAssertEqual(server.requests.map { $0.query["search"] }, ["14155550100", "14155550100"])
     XCTAssertEqual(server.requests.map(\.path), ["/v2/phone-number", "/v2/phone-number"])
-    let e = await expectUpstreamError { try await Fixture.vapi(server).searchPhoneNumbers(digits: String(repeating: "1", count: 101)) }
+    let e = await expectUpstreamError {
+      try await Fixture.vapi(server).searchPhoneNumbers(digits: String(repeating: "1", count: 101))
+    }
     XCTAssertEqual(e?.kind, .rejected)
     XCTAssertEqual(server.requestCount, 2, "an over-long search is refused before any request")
   }
@@ -98,7 +102,10 @@ final class VapiClientTests: XCTestCase {
       // Page 2 repeats the last 10 items of page 1 (as a shifted offset would).
       let ids = page == 1 ? Array(0..<1000) : page == 2 ? Array(990..<1500) : []
       let items = ids.map { Fixture.vapiNumberJSON(id: "n\($0)") }.joined(separator: ",")
-      return .json(200, #"{"results":[\#(items)],"metadata":{"itemsPerPage":1000,"totalItems":1500,"currentPage":\#(page),"hasNextPage":\#(page == 1)}}"#)
+      return .json(
+        200,
+        #"{"results":[\#(items)],"metadata":{"itemsPerPage":1000,"totalItems":1500,"currentPage":\#(page),"hasNextPage":\#(page == 1)}}"#
+      )
     }
     defer { server.stop() }
     let log = PageLog()
@@ -122,7 +129,10 @@ final class VapiClientTests: XCTestCase {
   func testListStopsWhenServerIgnoresPaging() async throws {
     let server = try TestHTTPServer { _, _ in
       let items = (0..<1000).map { Fixture.vapiNumberJSON(id: "same\($0)") }.joined(separator: ",")
-      return .json(200, #"{"results":[\#(items)],"metadata":{"itemsPerPage":1000,"totalItems":5000,"currentPage":1,"hasNextPage":true}}"#)
+      return .json(
+        200,
+        #"{"results":[\#(items)],"metadata":{"itemsPerPage":1000,"totalItems":5000,"currentPage":1,"hasNextPage":true}}"#
+      )
     }
     defer { server.stop() }
     let all = try await Fixture.vapi(server).listPhoneNumbers()
@@ -132,7 +142,9 @@ final class VapiClientTests: XCTestCase {
 
   func testPhoneNumberDecodingKeepsNoSecrets() throws {
     let json = Fixture.vapiNumberJSON(
-      id: "x", extra: #","twilioApiSecret":"s3","server":{"url":"https://h","headers":{"k":"v"}},"fallbackDestination":{"type":"number","number":"+1415","extension":"12","message":"hi"},"assistantId":"a"}"#
+      id: "x",
+      extra:
+        #","twilioApiSecret":"s3","server":{"url":"https://h","headers":{"k":"v"}},"fallbackDestination":{"type":"number","number":"+1415","extension":"12","message":"hi"},"assistantId":"a"}"#
         .dropLast().description)
     let n = try VapiPhoneNumber.read(Data(json.utf8))
     XCTAssertEqual(n.id, "x")
@@ -148,7 +160,8 @@ final class VapiClientTests: XCTestCase {
   }
 
   func testVapiNumberWithoutNumberDecodes() throws {
-    let json = #"{"id":"v","orgId":"o","provider":"vapi","status":"activating","numberDesiredAreaCode":"415","createdAt":"2025-01-01T00:00:00.000Z","updatedAt":"2025-01-01T00:00:00.000Z"}"#
+    let json =
+      #"{"id":"v","orgId":"o","provider":"vapi","status":"activating","numberDesiredAreaCode":"415","createdAt":"2025-01-01T00:00:00.000Z","updatedAt":"2025-01-01T00:00:00.000Z"}"#
     let n = try VapiPhoneNumber.read(Data(json.utf8))
     XCTAssertNil(n.number)
     XCTAssertEqual(n.status, "activating")

@@ -63,7 +63,8 @@ final class ConcurrencyTests: VaultTestCase {
           for i in 0..<25 {
             try vault.updateCredentials(profile: profile, changes: [.transferPhoneNumber: "+1555\(task)\(i)"])
             _ = try vault.readCredentials(profile: profile)
-            try vault.recordOperation(NewOperation(profile: profile, method: "m", target: "\(task)-\(i)", outcome: .succeeded))
+            try vault.recordOperation(
+              NewOperation(profile: profile, method: "m", target: "\(task)-\(i)", outcome: .succeeded))
           }
         }
       }
@@ -100,7 +101,8 @@ final class MultiProcessTests: VaultTestCase {
     let begin = try vault.beginIdempotent(profile: "shared", key: "same-key", method: "createNumber", fingerprint: "f")
     for i in 0..<count {
       try vault.updateCredentials(profile: profile, changes: [.vapiPrivateKey: "\(profile)-\(i)"])
-      try vault.recordOperation(NewOperation(profile: profile, method: "createNumber", target: "\(i)", outcome: .succeeded))
+      try vault.recordOperation(
+        NewOperation(profile: profile, method: "createNumber", target: "\(i)", outcome: .succeeded))
     }
     try Data((begin == .started ? "started" : "other").utf8).write(to: URL(fileURLWithPath: resultPath))
   }

@@ -86,8 +86,10 @@ final class CredentialsTests: VaultTestCase {
       let vault = try openVault()
       try vault.updateCredentials(profile: "default", changes: Sample.all)
       try vault.updateCredentials(profile: "work", changes: [.twilioAuthToken: "w"])
-      try vault.recordOperation(NewOperation(profile: "work", method: "createNumber", target: "415", outcome: .succeeded))
-      XCTAssertEqual(try vault.beginIdempotent(profile: "work", key: "k", method: "createNumber", fingerprint: "f"), .started)
+      try vault.recordOperation(
+        NewOperation(profile: "work", method: "createNumber", target: "415", outcome: .succeeded))
+      XCTAssertEqual(
+        try vault.beginIdempotent(profile: "work", key: "k", method: "createNumber", fingerprint: "f"), .started)
       try vault.close()
     }
     let reopened = try openVault()

@@ -1,12 +1,13 @@
+import Foundation
+import XCTest
+
+@testable import Vault
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import XCTest
-
-@testable import Vault
 
 final class FileModeTests: VaultTestCase {
   private func assertPrivateLayout(file: StaticString = #filePath, line: UInt = #line) throws {
@@ -57,7 +58,10 @@ final class FileModeTests: VaultTestCase {
     // A database readable by others, left by someone else's tooling (no write access for others).
     XCTAssertTrue(FileManager.default.createFile(atPath: databasePath, contents: nil))
     XCTAssertEqual(chmod(databasePath, 0o644), 0)
-    XCTAssertTrue(FileManager.default.createFile(atPath: masterKeyPath, contents: Data((VaultTestCase.envKey + "\n").utf8), attributes: [.posixPermissions: 0o600]))
+    XCTAssertTrue(
+      FileManager.default.createFile(
+        atPath: masterKeyPath, contents: Data((VaultTestCase.envKey + "\n").utf8),
+        attributes: [.posixPermissions: 0o600]))
     XCTAssertEqual(chmod(masterKeyPath, 0o600), 0)
 
     let vault = try openVault(.file)
@@ -94,7 +98,8 @@ final class FileModeTests: VaultTestCase {
   func testRawThirtyTwoByteKeyFileIsAccepted() throws {
     try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     let raw = Data(base64Encoded: VaultTestCase.envKey)!
-    XCTAssertTrue(FileManager.default.createFile(atPath: masterKeyPath, contents: raw, attributes: [.posixPermissions: 0o600]))
+    XCTAssertTrue(
+      FileManager.default.createFile(atPath: masterKeyPath, contents: raw, attributes: [.posixPermissions: 0o600]))
     let viaFile = try openVault(.file)
     XCTAssertNil(viaFile.lockReason)
     try viaFile.updateCredentials(profile: "p", changes: [.vapiPrivateKey: "v"])

@@ -1,12 +1,13 @@
+import Foundation
+import XCTest
+
+@testable import Vault
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import XCTest
-
-@testable import Vault
 
 /// The home folder and the store's files are refused when another user could change them (or read
 /// the master key), and links are never followed for the store's files.
@@ -23,7 +24,8 @@ final class HomeSafetyTests: VaultTestCase {
       XCTAssertEqual(where_, path, file: file, line: line)
       let text = "\(error)"
       XCTAssertTrue(text.contains(path), "the message names the path: \(text)", file: file, line: line)
-      XCTAssertTrue(text.contains("chmod") || text.contains("chown") || text.contains("Move it away"), text, file: file, line: line)
+      XCTAssertTrue(
+        text.contains("chmod") || text.contains("chown") || text.contains("Move it away"), text, file: file, line: line)
     }
   }
 
@@ -44,7 +46,8 @@ final class HomeSafetyTests: VaultTestCase {
 
   func testKeyFileReadableByOthersIsRefusedAndNotTightenedQuietly() throws {
     try makeHome(mode: 0o700)
-    XCTAssertTrue(FileManager.default.createFile(atPath: masterKeyPath, contents: Data((VaultTestCase.envKey + "\n").utf8)))
+    XCTAssertTrue(
+      FileManager.default.createFile(atPath: masterKeyPath, contents: Data((VaultTestCase.envKey + "\n").utf8)))
     for mode: mode_t in [0o644, 0o640, 0o604] {
       XCTAssertEqual(chmod(masterKeyPath, mode), 0)
       assertUnsafe(.keyReadableByOthers, at: masterKeyPath, .file)
@@ -100,7 +103,8 @@ final class HomeSafetyTests: VaultTestCase {
     // Our own folder, but a planted key file owned by someone else.
     XCTAssertEqual(unlink(home.path), 0)
     try makeHome(mode: 0o700)
-    XCTAssertTrue(FileManager.default.createFile(atPath: masterKeyPath, contents: Data((VaultTestCase.envKey + "\n").utf8)))
+    XCTAssertTrue(
+      FileManager.default.createFile(atPath: masterKeyPath, contents: Data((VaultTestCase.envKey + "\n").utf8)))
     XCTAssertEqual(chmod(masterKeyPath, 0o600), 0)
     XCTAssertEqual(chown(masterKeyPath, 4242, 4242), 0)
     assertUnsafe(.ownedByAnotherUser, at: masterKeyPath, .file)

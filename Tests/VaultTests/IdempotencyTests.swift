@@ -9,7 +9,8 @@ final class IdempotencyTests: VaultTestCase {
     let outcome = Data(#"{"id":"num-1"}"#.utf8)
     XCTAssertNil(try vault.idempotencyRecord(profile: "p", key: "k1"))
 
-    XCTAssertEqual(try vault.beginIdempotent(profile: "p", key: "k1", method: "createNumber", fingerprint: "f1"), .started)
+    XCTAssertEqual(
+      try vault.beginIdempotent(profile: "p", key: "k1", method: "createNumber", fingerprint: "f1"), .started)
     let pending = try XCTUnwrap(try vault.idempotencyRecord(profile: "p", key: "k1"))
     XCTAssertEqual(pending.state, .pending)
     XCTAssertNil(pending.outcome)
@@ -22,14 +23,17 @@ final class IdempotencyTests: VaultTestCase {
       try vault.beginIdempotent(profile: "p", key: "k1", method: "createNumber", fingerprint: "f1"),
       .pending(since: pending.createdAt))
     // Different parameters or method with the same key.
-    XCTAssertEqual(try vault.beginIdempotent(profile: "p", key: "k1", method: "createNumber", fingerprint: "f2"), .mismatch)
-    XCTAssertEqual(try vault.beginIdempotent(profile: "p", key: "k1", method: "importNumber", fingerprint: "f1"), .mismatch)
+    XCTAssertEqual(
+      try vault.beginIdempotent(profile: "p", key: "k1", method: "createNumber", fingerprint: "f2"), .mismatch)
+    XCTAssertEqual(
+      try vault.beginIdempotent(profile: "p", key: "k1", method: "importNumber", fingerprint: "f1"), .mismatch)
 
     XCTAssertTrue(try vault.completeIdempotent(profile: "p", key: "k1", outcome: outcome))
     XCTAssertEqual(
       try vault.beginIdempotent(profile: "p", key: "k1", method: "createNumber", fingerprint: "f1"),
       .completed(outcome: outcome))
-    XCTAssertEqual(try vault.beginIdempotent(profile: "p", key: "k1", method: "createNumber", fingerprint: "f2"), .mismatch)
+    XCTAssertEqual(
+      try vault.beginIdempotent(profile: "p", key: "k1", method: "createNumber", fingerprint: "f2"), .mismatch)
     let completed = try XCTUnwrap(try vault.idempotencyRecord(profile: "p", key: "k1"))
     XCTAssertEqual(completed.state, .completed)
     XCTAssertEqual(completed.outcome, outcome)

@@ -64,7 +64,9 @@ final class MasterKeyTests: VaultTestCase {
 
   func testGarbageKeyFileLocksWithMalformedKey() throws {
     try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-    XCTAssertTrue(FileManager.default.createFile(atPath: masterKeyPath, contents: Data("hello\n".utf8), attributes: [.posixPermissions: 0o600]))
+    XCTAssertTrue(
+      FileManager.default.createFile(
+        atPath: masterKeyPath, contents: Data("hello\n".utf8), attributes: [.posixPermissions: 0o600]))
     XCTAssertEqual(try openVault(.file).lockReason, .malformedKey)
   }
 
@@ -92,7 +94,8 @@ final class MasterKeyTests: VaultTestCase {
     // A store made with the env key; a different master.key lying around is ignored.
     try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
     XCTAssertTrue(
-      FileManager.default.createFile(atPath: masterKeyPath, contents: Data(VaultTestCase.otherEnvKey.utf8), attributes: [.posixPermissions: 0o600]))
+      FileManager.default.createFile(
+        atPath: masterKeyPath, contents: Data(VaultTestCase.otherEnvKey.utf8), attributes: [.posixPermissions: 0o600]))
     let vault = try openVault()
     XCTAssertNil(vault.lockReason)
     try vault.updateCredentials(profile: "p", changes: [.vapiPrivateKey: "v"])

@@ -22,7 +22,8 @@ final class ProfilesTests: VaultTestCase {
     try vault.updateCredentials(profile: "gone", changes: Sample.all)
     try vault.updateCredentials(profile: "kept", changes: Sample.all)
     for profile in ["gone", "kept"] {
-      try vault.recordOperation(NewOperation(profile: profile, method: "importNumber", target: "PN1", outcome: .succeeded))
+      try vault.recordOperation(
+        NewOperation(profile: profile, method: "importNumber", target: "PN1", outcome: .succeeded))
       _ = try vault.beginIdempotent(profile: profile, key: "k", method: "createNumber", fingerprint: "f")
     }
     XCTAssertTrue(try vault.deleteProfile("gone"))

@@ -9,7 +9,8 @@ final class ResetTests: VaultTestCase {
     let first = try openVault(.file)
     try first.updateCredentials(profile: "default", changes: Sample.all)
     try first.updateCredentials(profile: "client-a", changes: [.vapiPrivateKey: Sample.vapiKey])
-    try first.recordOperation(NewOperation(profile: "default", method: "importNumber", target: "+14155550100", outcome: .succeeded))
+    try first.recordOperation(
+      NewOperation(profile: "default", method: "importNumber", target: "+14155550100", outcome: .succeeded))
     XCTAssertEqual(try first.beginIdempotent(profile: "default", key: "k", method: "m", fingerprint: "f"), .started)
     try first.close()
     let oldKey = try Data(contentsOf: URL(fileURLWithPath: masterKeyPath))
@@ -17,7 +18,9 @@ final class ResetTests: VaultTestCase {
     XCTAssertEqual(try openVault(.file).lockReason, .keyFileMissing)
 
     let preview = try Vault.resetPreview(home: home, masterKey: .file)
-    XCTAssertEqual(preview, VaultResetPreview(lockReason: .keyFileMissing, profiles: ["client-a", "default"], sealedFields: 5, operations: 1))
+    XCTAssertEqual(
+      preview,
+      VaultResetPreview(lockReason: .keyFileMissing, profiles: ["client-a", "default"], sealedFields: 5, operations: 1))
     XCTAssertFalse(FileManager.default.fileExists(atPath: masterKeyPath), "a preview changes nothing")
 
     let report = try Vault.resetLockedCredentials(home: home, masterKey: .file)
@@ -55,7 +58,8 @@ final class ResetTests: VaultTestCase {
     XCTAssertEqual(try openVault(newSource).lockReason, .wrongKey)
     try Vault.resetLockedCredentials(home: home, masterKey: newSource)
     XCTAssertNil(try openVault(newSource).lockReason)
-    XCTAssertEqual(try openVault(.environment(VaultTestCase.envKey)).lockReason, .wrongKey, "the old key no longer opens it")
+    XCTAssertEqual(
+      try openVault(.environment(VaultTestCase.envKey)).lockReason, .wrongKey, "the old key no longer opens it")
     XCTAssertThrowsError(try Vault.resetLockedCredentials(home: home, masterKey: .environment("garbage"))) {
       XCTAssertEqual($0 as? VaultResetError, .malformedEnvironmentKey)
     }

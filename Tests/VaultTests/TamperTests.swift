@@ -91,10 +91,11 @@ final class TamperTests: VaultTestCase {
     let raw = try rawDatabase()
     // Copy a's box into b as a brand-new row.
     try raw.write { db in
-      try db.execute(sql: """
-        INSERT INTO credentials (profile, field, box, updatedAt)
-        SELECT 'b', field, box, updatedAt FROM credentials WHERE profile = 'a' AND field = 'vapiPrivateKey'
-        """)
+      try db.execute(
+        sql: """
+          INSERT INTO credentials (profile, field, box, updatedAt)
+          SELECT 'b', field, box, updatedAt FROM credentials WHERE profile = 'a' AND field = 'vapiPrivateKey'
+          """)
     }
     let b = try vault.readCredentials(profile: "b")
     XCTAssertEqual(b.corrupt, [.vapiPrivateKey])

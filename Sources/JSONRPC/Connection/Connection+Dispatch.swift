@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 import Synchronization
 
 /// Turning decoded messages into running requests, and their results into replies.

@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 import Synchronization
 
 /// Cancellation and the lifecycle state (`initialize`, `shutdown`).

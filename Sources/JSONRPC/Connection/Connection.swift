@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 import Synchronization
 
 /// A JSON-RPC 2.0 server session over a `Transport`.
@@ -141,7 +141,8 @@ public final class Connection: Sendable {
     let budget = OutputBudget(
       limitBytes: configuration.outputBudgetBytes, maxRequests: configuration.maxConcurrentRequests)
     self.init(
-      transport: StdioTransport(input: input, output: output, maxFrameBytes: configuration.maxFrameBytes, budget: budget),
+      transport: StdioTransport(
+        input: input, output: output, maxFrameBytes: configuration.maxFrameBytes, budget: budget),
       router: router, configuration: configuration)
   }
 
@@ -268,6 +269,7 @@ public final class Connection: Sendable {
   private func refuseOversizedBatch() {
     transport.send(
       OutgoingMessage.error(
-        id: .null, .invalidRequest("batch has too many items", data: ["limitItems": .int(configuration.maxBatchItems)])))
+        id: .null, .invalidRequest("batch has too many items", data: ["limitItems": .int(configuration.maxBatchItems)]))
+    )
   }
 }

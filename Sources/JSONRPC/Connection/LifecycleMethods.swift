@@ -1,4 +1,5 @@
 import JSON
+
 /// `initialize`: optional LSP-style handshake.
 public enum InitializeMethod: RPCMethod {
   public struct Params: Decodable, Sendable {
@@ -11,11 +12,13 @@ public enum InitializeMethod: RPCMethod {
   }
   public typealias Result = JSONValue
   public static let name = "initialize"
-  public static let summary = "Optional handshake: tells the server who the client is; returns server info and capabilities."
+  public static let summary =
+    "Optional handshake: tells the server who the client is; returns server info and capabilities."
   public static let description: String? =
     "Requests work without it. When sent, it must be the first request and is accepted once; `processId` makes the server exit when that process dies. Unknown LSP fields are ignored."
   public static let params = [
-    ContentDescriptor("processId", .nullable(.integer(minimum: 1)), summary: "The client's pid; the server exits when it dies."),
+    ContentDescriptor(
+      "processId", .nullable(.integer(minimum: 1)), summary: "The client's pid; the server exits when it dies."),
     ContentDescriptor(
       "clientInfo", .object([("name", .string()), ("version", .string())], required: ["name"], open: true)),
     ContentDescriptor("capabilities", .any(description: "Client capabilities (accepted, currently unused).")),
@@ -54,7 +57,8 @@ public enum DiscoverMethod: RPCMethod {
   public typealias Params = NoParams
   public typealias Result = EncodedJSON
   public static let name = "rpc.discover"
-  public static let summary = "Returns the OpenRPC 1.3 document describing every method, generated from the router's definitions."
+  public static let summary =
+    "Returns the OpenRPC 1.3 document describing every method, generated from the router's definitions."
   public static let params: [ContentDescriptor] = []
   public static let result = ContentDescriptor(
     "OpenRPC", .object([], description: "An OpenRPC document (https://spec.open-rpc.org).", open: true), required: true)

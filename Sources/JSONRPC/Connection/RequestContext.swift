@@ -1,5 +1,5 @@
-import JSON
 import Foundation
+import JSON
 import Synchronization
 
 /// What a handler knows about the request it serves, and how it reports progress.

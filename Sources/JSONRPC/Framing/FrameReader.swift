@@ -139,7 +139,8 @@ public struct FrameReader {
     while j < buffer.count, buffer[j] != UInt8(ascii: ":"), buffer[j] != 0x0A, j - i < 40 { j += 1 }
     if j == buffer.count, j - i < 40 { return false }
     let name = String(decoding: buffer[i..<j], as: UTF8.self).lowercased()
-    let isHeader = j < buffer.count && buffer[j] == UInt8(ascii: ":")
+    let isHeader =
+      j < buffer.count && buffer[j] == UInt8(ascii: ":")
       && (name == "content-length" || name == "content-type")
     framing = isHeader ? .contentLength : .lines
     if isHeader { start = i }
@@ -191,7 +192,9 @@ public struct FrameReader {
         continue
       }
       // Skip blank lines between frames; a bare JSON line is served as a frame.
-      while start < buffer.count, buffer[start] == 0x0A || buffer[start] == 0x0D || buffer[start] == 0x20 || buffer[start] == 0x09 {
+      while start < buffer.count,
+        buffer[start] == 0x0A || buffer[start] == 0x0D || buffer[start] == 0x20 || buffer[start] == 0x09
+      {
         start += 1
         scanned = 0
       }
@@ -330,4 +333,3 @@ public struct FrameReader {
     }
   }
 }
-

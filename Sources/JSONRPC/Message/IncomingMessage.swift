@@ -1,4 +1,5 @@
 import JSON
+
 /// One decoded JSON-RPC message from the client, validated in the order the spec gives:
 /// parse, then envelope, then method, then params.
 public enum IncomingMessage: Sendable, Equatable {

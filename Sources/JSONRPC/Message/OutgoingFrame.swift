@@ -1,4 +1,5 @@
 import JSON
+
 /// Builds the bytes of outgoing messages (without framing).
 ///
 /// `id` and `result` are written explicitly even when `null`, as JSON-RPC requires.

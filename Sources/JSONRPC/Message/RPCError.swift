@@ -1,4 +1,5 @@
 import JSON
+
 /// A JSON-RPC error object: `code`, one human sentence in `message`, machine detail in `data`.
 public struct RPCError: Error, Sendable, Equatable {
   public var code: Int
@@ -35,7 +36,8 @@ extension RPCError {
   public static let serverCancelledCode = -32802
 
   public static func parseError(reason: String) -> RPCError {
-    RPCError(code: parseErrorCode, message: "Parse error: the frame is not valid JSON.", data: ["reason": .string(reason)])
+    RPCError(
+      code: parseErrorCode, message: "Parse error: the frame is not valid JSON.", data: ["reason": .string(reason)])
   }
 
   public static func invalidRequest(_ reason: String, data: JSONObject = [:]) -> RPCError {
@@ -52,7 +54,8 @@ extension RPCError {
   /// pointer longer than `maxEchoedCharacters` is cut short (it names a member the host sent).
   public static func invalidParams(field: String, reason: String) -> RPCError {
     let field = bounded(field)
-    let reason = reason.utf8.count > 4 * maxEchoedCharacters ? String(reason.prefix(4 * maxEchoedCharacters)) + "…" : reason
+    let reason =
+      reason.utf8.count > 4 * maxEchoedCharacters ? String(reason.prefix(4 * maxEchoedCharacters)) + "…" : reason
     return RPCError(
       code: invalidParamsCode, message: "Invalid params: \(field.isEmpty ? "params" : field) \(reason).",
       data: ["field": .string(field), "reason": .string(reason)])

@@ -1,4 +1,5 @@
 import JSON
+
 /// A request id exactly as the client sent it.
 ///
 /// Numbers keep their source token (`1`, `1.0` and `1e0` are three different ids and each is

@@ -1,4 +1,5 @@
 import JSON
+
 /// A JSON Schema (draft-07) for OpenRPC content descriptors, built with small helpers.
 public struct JSONSchema: Sendable, Equatable {
   public var json: JSONValue
@@ -26,12 +27,16 @@ public struct JSONSchema: Sendable, Equatable {
   }
 
   public static func integer(description: String? = nil, minimum: Int? = nil, maximum: Int? = nil) -> JSONSchema {
-    build("integer", [("minimum", minimum.map { .int($0) }), ("maximum", maximum.map { .int($0) })], description: description)
+    build(
+      "integer", [("minimum", minimum.map { .int($0) }), ("maximum", maximum.map { .int($0) })],
+      description: description)
   }
 
   public static func number(description: String? = nil) -> JSONSchema { build("number", [], description: description) }
 
-  public static func boolean(description: String? = nil) -> JSONSchema { build("boolean", [], description: description) }
+  public static func boolean(description: String? = nil) -> JSONSchema {
+    build("boolean", [], description: description)
+  }
 
   public static let null = JSONSchema(["type": "null"])
 
@@ -44,7 +49,8 @@ public struct JSONSchema: Sendable, Equatable {
     -> JSONSchema
   {
     build(
-      "array", [("items", items.json), ("minItems", minItems.map { .int($0) }), ("maxItems", maxItems.map { .int($0) })],
+      "array",
+      [("items", items.json), ("minItems", minItems.map { .int($0) }), ("maxItems", maxItems.map { .int($0) })],
       description: description)
   }
 

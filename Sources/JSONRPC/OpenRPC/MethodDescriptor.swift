@@ -1,4 +1,5 @@
 import JSON
+
 /// An OpenRPC content descriptor: one named param, or a result.
 public struct ContentDescriptor: Sendable, Equatable {
   public var name: String

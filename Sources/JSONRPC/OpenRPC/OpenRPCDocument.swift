@@ -1,4 +1,5 @@
 import JSON
+
 /// Builds the OpenRPC 1.3 document `rpc.discover` returns, from the router's method descriptors.
 public enum OpenRPCDocument {
   public static let version = "1.3.2"

@@ -2,11 +2,11 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Polls whether the host process is still there: a given pid (signal 0), and our parent (re-parenting).
@@ -37,7 +37,12 @@ public final class ParentProcessWatcher: @unchecked Sendable {
           reason = "the client process \(pid) exited"
         }
       }
-      guard let reason, state.fired.withLock({ fired in defer { fired = true }; return !fired }) else { return }
+      guard let reason,
+        state.fired.withLock({ fired in
+          defer { fired = true }
+          return !fired
+        })
+      else { return }
       onDeath(reason)
     }
     timer.resume()

@@ -1,4 +1,5 @@
 import JSON
+
 /// A `workDoneToken` or `partialResultToken`: a string or an integer chosen by the client.
 public enum ProgressToken: Hashable, Sendable {
   case string(String)

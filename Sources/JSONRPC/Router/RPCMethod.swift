@@ -1,4 +1,5 @@
 import JSON
+
 /// One JSON-RPC method: its name, typed params and result, and its documentation, in one place.
 ///
 /// The router dispatches on these types and `rpc.discover` describes them, so the OpenRPC
@@ -39,8 +40,12 @@ extension RPCMethod {
   public static var descriptor: MethodDescriptor {
     var params = Self.params
     if reportsProgress {
-      params.append(ContentDescriptor("workDoneToken", ProgressToken.schema, summary: "Send `$/progress` begin/report/end on this token."))
-      params.append(ContentDescriptor("partialResultToken", ProgressToken.schema, summary: "Stream partial results as `$/progress` on this token."))
+      params.append(
+        ContentDescriptor(
+          "workDoneToken", ProgressToken.schema, summary: "Send `$/progress` begin/report/end on this token."))
+      params.append(
+        ContentDescriptor(
+          "partialResultToken", ProgressToken.schema, summary: "Stream partial results as `$/progress` on this token."))
     }
     return MethodDescriptor(
       name: name, summary: summary, description: description, params: params, result: result, errors: errors,

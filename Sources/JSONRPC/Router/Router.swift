@@ -1,4 +1,5 @@
 import JSON
+
 /// The table of methods a connection dispatches on.
 ///
 /// Registration binds an `RPCMethod` type to its handler; the same entries feed

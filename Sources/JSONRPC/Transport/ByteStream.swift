@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Where a transport reads its input bytes from.
@@ -101,7 +101,8 @@ public final class BytePipe: ByteSource, ByteSink, @unchecked Sendable {
   public func read(timeout: Duration) -> [UInt8] {
     condition.lock()
     defer { condition.unlock() }
-    let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+    let deadline = Date().addingTimeInterval(
+      Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
     while buffer.count == head && !writerClosed && !readerClosed {
       if !condition.wait(until: deadline) { break }
     }

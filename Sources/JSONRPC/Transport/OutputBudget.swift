@@ -43,7 +43,8 @@ public final class OutputBudget: @unchecked Sendable {
     condition.lock()
     defer { condition.unlock() }
     while !closed {
-      let fits = requests == 0 ? queued < limitBytes : (requests < maxRequests && queued + reserved + bytes <= limitBytes)
+      let fits =
+        requests == 0 ? queued < limitBytes : (requests < maxRequests && queued + reserved + bytes <= limitBytes)
       if fits {
         reserved += bytes
         requests += 1

@@ -67,7 +67,8 @@ public struct CredentialStatus: Encodable, Sendable, Equatable {
   static let fieldSchema = JSONSchema.object(
     [
       ("set", .boolean()), ("corrupt", .boolean(description: "The stored value is damaged; set it again.")),
-      ("hint", .string(description: "Non-secret hint (never the secret).")), ("updatedAt", .string(format: "date-time")),
+      ("hint", .string(description: "Non-secret hint (never the secret).")),
+      ("updatedAt", .string(format: "date-time")),
     ], required: ["set"])
 
   static let schema = JSONSchema.object(
@@ -75,7 +76,12 @@ public struct CredentialStatus: Encodable, Sendable, Equatable {
       ("profile", .string()),
       ("vapi", .object([("configured", .boolean())], required: ["configured"])),
       ("twilio", .object([("configured", .boolean())], required: ["configured"])),
-      ("fields", .object(CredentialField.allCases.map { ($0.rawValue, fieldSchema) }, required: CredentialField.allCases.map(\.rawValue))),
+      (
+        "fields",
+        .object(
+          CredentialField.allCases.map { ($0.rawValue, fieldSchema) },
+          required: CredentialField.allCases.map(\.rawValue))
+      ),
     ], required: ["profile", "vapi", "twilio", "fields"],
     description: "Which credentials a profile holds. Never contains a secret.")
 

@@ -50,37 +50,60 @@ public struct DomainError: Error, RPCErrorConvertible, Sendable, Equatable {
       case .upstreamUnauthorized:
         ("Vapi rejected the credentials (401).", ["provider": "vapi", "status": 401])
       case .upstreamError:
-        ("Vapi API error: 400 - property areaCode should not exist", [
-          "provider": "vapi", "status": 400, "upstreamCode": "Bad Request",
-          "upstreamMessage": "property areaCode should not exist",
-        ])
-      case .upstreamUnavailable: ("Twilio could not be reached (timed out).", ["provider": "twilio", "reason": "timed out"])
-      case .upstreamRateLimited: ("Vapi is rate limiting requests; retry in 2000 ms.", ["provider": "vapi", "retryAfterMs": 2000])
+        (
+          "Vapi API error: 400 - property areaCode should not exist",
+          [
+            "provider": "vapi", "status": 400, "upstreamCode": "Bad Request",
+            "upstreamMessage": "property areaCode should not exist",
+          ]
+        )
+      case .upstreamUnavailable:
+        ("Twilio could not be reached (timed out).", ["provider": "twilio", "reason": "timed out"])
+      case .upstreamRateLimited:
+        ("Vapi is rate limiting requests; retry in 2000 ms.", ["provider": "vapi", "retryAfterMs": 2000])
       case .upstreamOutcomeUnknown:
-        ("The request may have reached Vapi but its reply was lost; check listNumbers before retrying, or retry with the same idempotencyKey.",
-         ["provider": "vapi", "reason": "connection reset"])
+        (
+          "The request may have reached Vapi but its reply was lost; check listNumbers before retrying, or retry with the same idempotencyKey.",
+          ["provider": "vapi", "reason": "connection reset"]
+        )
       case .notFound: ("Vapi has no phone number with this id.", ["provider": "vapi", "resource": "phoneNumber"])
-      case .conflict: ("This Twilio number is already imported into Vapi.", ["resource": "phoneNumber", "vapiId": "2f1c…"])
+      case .conflict:
+        ("This Twilio number is already imported into Vapi.", ["resource": "phoneNumber", "vapiId": "2f1c…"])
       case .vaultLocked: ("The credential store is locked: the master key is wrong.", ["reason": "wrongKey"])
       case .vaultCorrupt:
-        ("Stored credentials are damaged (vapiPrivateKey); set them again.", ["profile": "default", "fields": ["vapiPrivateKey"]])
+        (
+          "Stored credentials are damaged (vapiPrivateKey); set them again.",
+          ["profile": "default", "fields": ["vapiPrivateKey"]]
+        )
       case .vaultUnavailable: ("The credential store could not be read or written.", ["reason": "SQLite error 13"])
       case .vaultUnsafe:
-        ("The credential store is not safe to open: ~/.local/share/switchboard is writable by other users; run chmod 700 on it.",
-         ["reason": "writableByOthers", "path": "~/.local/share/switchboard"])
+        (
+          "The credential store is not safe to open: ~/.local/share/switchboard is writable by other users; run chmod 700 on it.",
+          ["reason": "writableByOthers", "path": "~/.local/share/switchboard"]
+        )
       case .notVoiceCapable:
-        ("+14155550100 cannot take voice calls (Twilio capabilities: sms, mms); only voice numbers can be imported.",
-         ["provider": "twilio", "resource": "twilioNumber", "phoneNumber": "+14155550100",
-          "capabilities": ["voice": false, "sms": true, "mms": true, "fax": false]])
+        (
+          "+14155550100 cannot take voice calls (Twilio capabilities: sms, mms); only voice numbers can be imported.",
+          [
+            "provider": "twilio", "resource": "twilioNumber", "phoneNumber": "+14155550100",
+            "capabilities": ["voice": false, "sms": true, "mms": true, "fax": false],
+          ]
+        )
       case .usageRefused:
-        ("Vapi refused to list the calls of a number: 400 - property phoneNumberId should not exist", [
-          "provider": "vapi", "status": 400, "upstreamMessage": "property phoneNumberId should not exist",
-          "numberId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10",
-        ])
+        (
+          "Vapi refused to list the calls of a number: 400 - property phoneNumberId should not exist",
+          [
+            "provider": "vapi", "status": 400, "upstreamMessage": "property phoneNumberId should not exist",
+            "numberId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10",
+          ]
+        )
       case .usageTooDense:
-        ("More than 1000 calls of one number share one millisecond: Vapi's call list cannot be walked past them.", [
-          "provider": "vapi", "numberId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "at": "2026-11-25T09:00:00.000Z",
-        ])
+        (
+          "More than 1000 calls of one number share one millisecond: Vapi's call list cannot be walked past them.",
+          [
+            "provider": "vapi", "numberId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "at": "2026-11-25T09:00:00.000Z",
+          ]
+        )
       }
     }
 

@@ -17,7 +17,8 @@ extension VaultError: RPCErrorConvertible {
         case .keyFileMissing: "master.key is missing but the store holds sealed credentials"
         case .keyFileUnreadable: "master.key cannot be read"
         }
-      return DomainError(.vaultLocked, "The credential store is locked: \(why).", data: ["reason": .string(reason.rawValue)])
+      return DomainError(
+        .vaultLocked, "The credential store is locked: \(why).", data: ["reason": .string(reason.rawValue)])
     case .corrupt(let profile, let fields):
       let names = fields.map(\.rawValue)
       return DomainError(
@@ -27,7 +28,8 @@ extension VaultError: RPCErrorConvertible {
       // The full reason (with paths) goes to the log; clients get it with paths masked.
       let masked = reason.split(separator: " ", omittingEmptySubsequences: false)
         .map { $0.hasPrefix("/") || $0.hasPrefix("~") ? "<path>" : String($0) }.joined(separator: " ")
-      return DomainError(.vaultUnavailable, "The credential store could not be read or written.", data: ["reason": .string(masked)])
+      return DomainError(
+        .vaultUnavailable, "The credential store could not be read or written.", data: ["reason": .string(masked)])
     case .unsafe(let path, let reason):
       // The path is the user's own and the fix needs it; it is no secret.
       return DomainError(

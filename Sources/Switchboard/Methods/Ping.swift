@@ -11,7 +11,8 @@ enum Ping: ServiceMethod {
   static let result = ContentDescriptor("Empty", .object([]), required: true)
   static let examples = [MethodExample("ping", result: .object([:]))]
 
-  static func handle(_ params: NoParams, context: RequestContext, service: SwitchboardService) async throws -> JSONValue {
+  static func handle(_ params: NoParams, context: RequestContext, service: SwitchboardService) async throws -> JSONValue
+  {
     .object([:])
   }
 }

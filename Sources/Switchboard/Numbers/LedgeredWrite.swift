@@ -68,7 +68,8 @@ struct LedgeredWrite: Sendable {
     vault: Vault, key: String, earlier: IdempotencyRecord, sentAt: Date, write: some AccountWrite
   ) async throws -> Number {
     // Numbers another operation of this profile already accounts for are not ours.
-    let accounted = Set(try vault.operations(profile: profile, limit: Vault.maximumOperationsLimit).compactMap(\.numberId))
+    let accounted = Set(
+      try vault.operations(profile: profile, limit: Vault.maximumOperationsLimit).compactMap(\.numberId))
     let found: VapiPhoneNumber?
     do {
       found = try await write.candidates(since: earlier.createdAt).first { !accounted.contains($0.id) }
@@ -78,7 +79,8 @@ struct LedgeredWrite: Sendable {
     }
     if let found {
       let number = Number(found)
-      try settle(vault, operationId: earlier.operationId, .succeeded, number: number,
+      try settle(
+        vault, operationId: earlier.operationId, .succeeded, number: number,
         detail: "Confirmed by reconciliation: Vapi holds the number this request created.")
       try vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.success(number))
       return number
@@ -93,7 +95,10 @@ struct LedgeredWrite: Sendable {
       throw DomainError(
         .upstreamOutcomeUnknown,
         "An earlier attempt with this idempotencyKey may still be processed by Vapi; retry in \(Int(wait.rounded(.up))) s.",
-        data: ["provider": "vapi", "reason": "earlier attempt unresolved", "retryAfterMs": .int(Int((wait * 1000).rounded(.up)))])
+        data: [
+          "provider": "vapi", "reason": "earlier attempt unresolved",
+          "retryAfterMs": .int(Int((wait * 1000).rounded(.up))),
+        ])
     }
     // The window has passed and this fresh look found nothing: the earlier write did not happen.
     if let operationId = earlier.operationId {
@@ -123,9 +128,11 @@ struct LedgeredWrite: Sendable {
         switch disposition {
         case .store:
           let rpc = (error as? any RPCErrorConvertible)?.rpcError
-          _ = try? vault.completeIdempotent(profile: profile, key: key, outcome: StoredOutcome.failure(rpc ?? .internalError))
+          _ = try? vault.completeIdempotent(
+            profile: profile, key: key, outcome: StoredOutcome.failure(rpc ?? .internalError))
         case .release: _ = try? vault.releaseIdempotent(profile: profile, key: key)
-        case .keepPending: try? vault.suspendIdempotent(profile: profile, key: key, attemptEnded: Date(), operationId: row?.id)
+        case .keepPending:
+          try? vault.suspendIdempotent(profile: profile, key: key, attemptEnded: Date(), operationId: row?.id)
         }
       }
       throw error
@@ -134,7 +141,9 @@ struct LedgeredWrite: Sendable {
 
   /// Rewrites the ledger row of an attempt whose outcome was unknown, or records a new row when the
   /// attempt left none (its process died).
-  private func settle(_ vault: Vault, operationId: Int64?, _ outcome: OperationOutcome, number: Number, detail: String) throws {
+  private func settle(_ vault: Vault, operationId: Int64?, _ outcome: OperationOutcome, number: Number, detail: String)
+    throws
+  {
     if let operationId,
       try vault.updateOperation(
         id: operationId, outcome: outcome, detail: detail, numberId: number.id, target: number.number)

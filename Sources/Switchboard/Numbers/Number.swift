@@ -56,9 +56,15 @@ public struct Number: Codable, Sendable, Equatable {
       ("updatedAt", .string(format: "date-time")),
       ("smsEnabled", .boolean()),
       ("voiceOnly", .boolean(description: "True unless smsEnabled is true.")),
-      ("fallbackDestination", .object(
-        [("type", .string(enumValues: ["number", "sip"])), ("number", .string()), ("sipUri", .string()), ("extension", .string())],
-        required: ["type"])),
+      (
+        "fallbackDestination",
+        .object(
+          [
+            ("type", .string(enumValues: ["number", "sip"])), ("number", .string()), ("sipUri", .string()),
+            ("extension", .string()),
+          ],
+          required: ["type"])
+      ),
       ("assistantId", .string()),
       ("sipUri", .string()),
     ], required: ["id", "provider", "createdAt", "voiceOnly"], description: "A number in the Vapi account.")

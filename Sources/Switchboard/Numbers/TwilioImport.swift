@@ -27,7 +27,8 @@ struct TwilioImport: Sendable {
 
   /// Checks both providers' credentials (`credentials.missing`, Vapi first) before any network call.
   /// `lookup` is how the conflict check asks Vapi (see `VapiNumberIndex.Lookup`).
-  init(service: SwitchboardService, credentials: ProfileCredentials, lookup: VapiNumberIndex.Lookup = .wholeList) throws {
+  init(service: SwitchboardService, credentials: ProfileCredentials, lookup: VapiNumberIndex.Lookup = .wholeList) throws
+  {
     self.service = service
     profile = credentials.profile
     vapi = try service.vapiClient(credentials)
@@ -182,7 +183,9 @@ extension ResolvedTwilioNumber {
       "\(record.phoneNumber) cannot take voice calls (Twilio capabilities: \(list)); only voice numbers can be imported.",
       data: [
         "provider": "twilio", "resource": "twilioNumber", "phoneNumber": .string(record.phoneNumber),
-        "capabilities": ["voice": .bool(caps.voice), "sms": .bool(caps.sms), "mms": .bool(caps.mms), "fax": .bool(caps.fax)],
+        "capabilities": [
+          "voice": .bool(caps.voice), "sms": .bool(caps.sms), "mms": .bool(caps.mms), "fax": .bool(caps.fax),
+        ],
       ])
   }
 }

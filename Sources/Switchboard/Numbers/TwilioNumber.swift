@@ -18,9 +18,12 @@ public struct TwilioNumber: Encodable, Sendable, Equatable {
   static let schema = JSONSchema.object(
     [
       ("sid", .string(pattern: PhoneNumberSID.pattern)), ("phoneNumber", .string()), ("friendlyName", .string()),
-      ("capabilities", .object(
-        [("voice", .boolean()), ("sms", .boolean()), ("mms", .boolean()), ("fax", .boolean())],
-        required: ["voice", "sms", "mms", "fax"])),
+      (
+        "capabilities",
+        .object(
+          [("voice", .boolean()), ("sms", .boolean()), ("mms", .boolean()), ("fax", .boolean())],
+          required: ["voice", "sms", "mms", "fax"])
+      ),
       ("imported", .boolean()), ("vapiId", .string()),
     ], required: ["sid", "phoneNumber", "friendlyName", "capabilities", "imported"],
     description: "A number of the Twilio account.")

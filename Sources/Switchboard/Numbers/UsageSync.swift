@@ -40,7 +40,8 @@ struct UsageSync: Sendable {
     var coverage = UsageCoverage(from: since, until: until, maxUpdatedAt: nil, syncedAt: now)
     func take(_ from: Int64, _ to: Int64, updatedAfter: Int64? = nil) async throws {
       guard from < to else { return }
-      try await walk(numberId: numberId, from: from, to: to, updatedAfter: updatedAfter, into: &calls, outcome: &outcome)
+      try await walk(
+        numberId: numberId, from: from, to: to, updatedAfter: updatedAfter, into: &calls, outcome: &outcome)
     }
     if let old {
       coverage = UsageCoverage(

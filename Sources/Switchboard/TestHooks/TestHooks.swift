@@ -71,7 +71,8 @@ enum TestFail: ServiceMethod {
 
   struct Unexpected: Error {}
 
-  static func handle(_ params: NoParams, context: RequestContext, service: SwitchboardService) async throws -> JSONValue {
+  static func handle(_ params: NoParams, context: RequestContext, service: SwitchboardService) async throws -> JSONValue
+  {
     throw Unexpected()
   }
 }

@@ -7,11 +7,13 @@ enum Formats {
   static func isAuthToken(_ s: String) -> Bool { s.utf8.count == 32 && s.utf8.allSatisfy(isHex) }
   /// Non-empty, at most 512 bytes, no whitespace or control characters.
   static func isVapiKey(_ s: String) -> Bool {
-    !s.isEmpty && s.utf8.count <= 512 && s.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !$0.properties.isWhitespace }
+    !s.isEmpty && s.utf8.count <= 512
+      && s.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !$0.properties.isWhitespace }
   }
   /// `prefix` followed by exactly `count` hex digits.
   static func hasPrefixAndHex(_ s: String, _ prefix: String, _ count: Int) -> Bool {
-    s.hasPrefix(prefix) && s.utf8.count == prefix.utf8.count + count && s.utf8.dropFirst(prefix.utf8.count).allSatisfy(isHex)
+    s.hasPrefix(prefix) && s.utf8.count == prefix.utf8.count + count
+      && s.utf8.dropFirst(prefix.utf8.count).allSatisfy(isHex)
   }
 
   private static func isHex(_ b: UInt8) -> Bool {

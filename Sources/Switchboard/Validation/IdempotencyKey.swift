@@ -4,7 +4,8 @@ import JSONRPC
 /// A client-chosen idempotency key: 1–255 printable characters.
 enum IdempotencyKey: ParamRule {
   static let schema = JSONSchema.string(
-    description: "Makes the call safe to retry: the same key returns the first outcome (even after a crash or restart) and never buys twice.",
+    description:
+      "Makes the call safe to retry: the same key returns the first outcome (even after a crash or restart) and never buys twice.",
     minLength: 1, maxLength: 255)
 
   static let reason = "must be 1-255 printable characters"

@@ -5,7 +5,8 @@ import JSONRPC
 enum NumberID: ParamRule {
   static let reason = "must be a Vapi phone-number id (a UUID)"
   static let schema = JSONSchema.string(
-    description: "The number's Vapi id.", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+    description: "The number's Vapi id.",
+    pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
   static func isValid(_ id: String) -> Bool {
     let bytes = Array(id.utf8)

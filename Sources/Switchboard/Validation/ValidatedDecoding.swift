@@ -3,7 +3,9 @@ extension KeyedDecodingContainer {
   /// `reason` (the value itself is never quoted).
   func decodeIfPresent(_ key: Key, valid isValid: (String) -> Bool, reason: String) throws -> String? {
     guard let value = try decodeIfPresent(String.self, forKey: key) else { return nil }
-    guard isValid(value) else { throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: reason) }
+    guard isValid(value) else {
+      throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: reason)
+    }
     return value
   }
 

@@ -34,8 +34,9 @@ struct CredentialsResetCommand: AsyncParsableCommand {
       fail(error)
     }
     guard let reason = preview.lockReason else {
-      Terminal.writeError("switchboard: the credential store opens with its key: there is nothing to reset.\n"
-        + "  To forget a profile's credentials: switchboard credentials clear --profile NAME\n")
+      Terminal.writeError(
+        "switchboard: the credential store opens with its key: there is nothing to reset.\n"
+          + "  To forget a profile's credentials: switchboard credentials clear --profile NAME\n")
       CLIService.exitNow(ExitStatus.usage)
     }
     Terminal.writeError("The credential store is locked (\(reason.rawValue)).\n")

@@ -6,7 +6,8 @@ import JSONRPC
 struct CredentialsVerifyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "verify", abstract: "Check the stored credentials against Vapi and Twilio.",
-    discussion: "Exit status 0 when every provider answers OK, else the status of the first failing provider's error class.")
+    discussion:
+      "Exit status 0 when every provider answers OK, else the status of the first failing provider's error class.")
 
   @OptionGroup var options: OutputOptions
 
@@ -32,7 +33,8 @@ struct CredentialsVerifyCommand: AsyncParsableCommand {
       NumberFormatting.printTable(table)
     }
     for key in ["vapi", "twilio"] where result[key]?["ok"] != .bool(true) {
-      CLIService.exitNow(ExitStatus.forError(code: 0, kind: result[key]?["error"]?["kind"]?.stringValue ?? "upstream.error"))
+      CLIService.exitNow(
+        ExitStatus.forError(code: 0, kind: result[key]?["error"]?["kind"]?.stringValue ?? "upstream.error"))
     }
   }
 }

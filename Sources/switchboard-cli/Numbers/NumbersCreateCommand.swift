@@ -34,7 +34,8 @@ struct NumbersCreateCommand: AsyncParsableCommand {
     let number = await CLIService.call(
       "createNumber", params, errors: options.errors,
       onCancel: CLIService.writeCancelled(
-        "rerun with the same --idempotency-key (it never creates a second number), or check `switchboard numbers list`."))
+        "rerun with the same --idempotency-key (it never creates a second number), or check `switchboard numbers list`."
+      ))
     if options.json { return NumberFormatting.printJSON(number) }
     NumberFormatting.printTable(NumberFormatting.numbersTable([number]))
     if number["status"]?.stringValue == "activating", let id = number["id"]?.stringValue {

@@ -22,7 +22,9 @@ struct NumbersImportCommand: AsyncParsableCommand {
   @Option(name: .customLong("name-prefix"), help: "Put before each number's Twilio friendly name.")
   var namePrefix: String?
 
-  @Option(name: .customLong("idempotency-key"), help: "Key K: each SID runs under K/<sid>, so rerunning the batch never buys twice.")
+  @Option(
+    name: .customLong("idempotency-key"),
+    help: "Key K: each SID runs under K/<sid>, so rerunning the batch never buys twice.")
   var idempotencyKey: String?
 
   func run() async throws {
@@ -48,7 +50,8 @@ struct NumbersImportCommand: AsyncParsableCommand {
       Terminal.writeError("\(imported) imported, \(results.count - imported) failed.\n")
     }
     if let failure = results.first(where: { $0["ok"] != .bool(true) })?["error"] {
-      let code = failure["code"].flatMap { if case .number(let t) = $0 { Int(t) } else { nil } } ?? RPCError.internalErrorCode
+      let code =
+        failure["code"].flatMap { if case .number(let t) = $0 { Int(t) } else { nil } } ?? RPCError.internalErrorCode
       CLIService.exitNow(ExitStatus.forError(code: code, kind: failure["data"]?["kind"]?.stringValue))
     }
   }
@@ -95,8 +98,9 @@ struct NumbersImportCommand: AsyncParsableCommand {
       table.rows.append([
         .init(item["sid"]?.stringValue ?? ""),
         .init(number?["number"]?.stringValue ?? ""),
-        .init(ok ? "imported" : (item["error"]?["message"]?.stringValue ?? "failed"),
-              style: { ok ? Style.green($0, true) : Style.red($0, true) }),
+        .init(
+          ok ? "imported" : (item["error"]?["message"]?.stringValue ?? "failed"),
+          style: { ok ? Style.green($0, true) : Style.red($0, true) }),
         .init(number?["name"]?.stringValue ?? ""),
         .init(number?["id"]?.stringValue ?? ""),
       ])
@@ -116,13 +120,23 @@ struct NumbersImportCommand: AsyncParsableCommand {
     }
     let imported = completed.filter { $0["ok"] == .bool(true) }
     let failed = completed.count - imported.count
-    Terminal.writeError("Imported (\(imported.count)): \(imported.compactMap { $0["sid"]?.stringValue }.joined(separator: " "))\n")
-    if failed > 0 { Terminal.writeError("Failed (\(failed)): \(completed.filter { $0["ok"] != .bool(true) }.compactMap { $0["sid"]?.stringValue }.joined(separator: " "))\n") }
+    Terminal.writeError(
+      "Imported (\(imported.count)): \(imported.compactMap { $0["sid"]?.stringValue }.joined(separator: " "))\n")
+    if failed > 0 {
+      Terminal.writeError(
+        "Failed (\(failed)): \(completed.filter { $0["ok"] != .bool(true) }.compactMap { $0["sid"]?.stringValue }.joined(separator: " "))\n"
+      )
+    }
     if !interrupted.isEmpty {
-      Terminal.writeError("Interrupted, outcome unknown (\(interrupted.count)): \(interrupted.joined(separator: " "))\n")
-      Terminal.writeError("  Rerun with the same --idempotency-key, or check `switchboard numbers list`, before trying it again.\n")
+      Terminal.writeError(
+        "Interrupted, outcome unknown (\(interrupted.count)): \(interrupted.joined(separator: " "))\n")
+      Terminal.writeError(
+        "  Rerun with the same --idempotency-key, or check `switchboard numbers list`, before trying it again.\n")
     }
     Terminal.writeError("Not attempted (\(notAttempted.count)): \(notAttempted.joined(separator: " "))\n")
-    if data == nil { Terminal.writeError("(The import was cancelled before it started: of \(sids.count) numbers, none was attempted.)\n") }
+    if data == nil {
+      Terminal.writeError(
+        "(The import was cancelled before it started: of \(sids.count) numbers, none was attempted.)\n")
+    }
   }
 }

@@ -19,7 +19,9 @@ struct NumbersListCommand: AsyncParsableCommand {
     if options.json { return NumberFormatting.printJSON(result) }
     let numbers = result["numbers"]?.arrayValue ?? []
     if numbers.isEmpty {
-      Terminal.writeOutput("No numbers in this Vapi account. Import one with `switchboard numbers import`, or create one with `switchboard numbers create --area-code 415`.\n")
+      Terminal.writeOutput(
+        "No numbers in this Vapi account. Import one with `switchboard numbers import`, or create one with `switchboard numbers create --area-code 415`.\n"
+      )
       return
     }
     NumberFormatting.printTable(NumberFormatting.numbersTable(numbers))

@@ -31,7 +31,8 @@ struct NumbersReleaseCommand: AsyncParsableCommand {
       Terminal.writeError("Releasing \(shown)\(name) is irreversible.\n")
       let typed = (try? Prompt.read("Type \(shown) to release it: ", echo: true)) ?? ""
       guard typed == shown || typed == id else {
-        Terminal.writeError(typed.isEmpty ? "Nothing typed: nothing was released.\n" : "That is not \(shown): nothing was released.\n")
+        Terminal.writeError(
+          typed.isEmpty ? "Nothing typed: nothing was released.\n" : "That is not \(shown): nothing was released.\n")
         CLIService.exitNow(ExitStatus.invalidParams)
       }
       answer = typed

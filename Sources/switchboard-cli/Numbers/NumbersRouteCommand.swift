@@ -35,8 +35,16 @@ struct NumbersRouteCommand: AsyncParsableCommand {
   func run() async throws {
     var params = options.params
     params["id"] = .string(id)
-    if let fallback { params["fallbackNumber"] = .string(fallback) } else if noFallback { params["fallbackNumber"] = .null }
-    if let assistant { params["assistantId"] = .string(assistant) } else if noAssistant { params["assistantId"] = .null }
+    if let fallback {
+      params["fallbackNumber"] = .string(fallback)
+    } else if noFallback {
+      params["fallbackNumber"] = .null
+    }
+    if let assistant {
+      params["assistantId"] = .string(assistant)
+    } else if noAssistant {
+      params["assistantId"] = .null
+    }
     let number = await CLIService.call(
       "updateNumber", params, errors: options.errors,
       onCancel: CLIService.writeCancelled("check it with `switchboard numbers get \(id)`."))

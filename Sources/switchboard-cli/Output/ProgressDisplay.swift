@@ -71,7 +71,8 @@ final class ProgressDisplay: @unchecked Sendable {
       let filled = barWidth * percentage / 100
       let full = styled ? "█" : "#"
       let empty = styled ? "░" : "."
-      line = "\(label) [\(String(repeating: full, count: filled))\(String(repeating: empty, count: barWidth - filled))] \(counts)"
+      line =
+        "\(label) [\(String(repeating: full, count: filled))\(String(repeating: empty, count: barWidth - filled))] \(counts)"
     case .listing(let noun):
       let label = title.isEmpty ? "Listing" : title
       line = "\(label)… \(items.count) \(noun)\(pages > 0 ? ", page \(pages)" : "") (\(percentage)%)"

@@ -37,7 +37,9 @@ struct Table {
         columns[i].shrinkable ? min(widths[i], max(columns[i].minWidth, columns[i].header.count)) : widths[i]
       }
       while visible.reduce(0, { $0 + smallest($1) }) + gap * max(0, visible.count - 1) > width,
-        let drop = visible.filter({ columns[$0].dropPriority > 0 }).max(by: { columns[$0].dropPriority < columns[$1].dropPriority })
+        let drop = visible.filter({ columns[$0].dropPriority > 0 }).max(by: {
+          columns[$0].dropPriority < columns[$1].dropPriority
+        })
       {
         visible.removeAll { $0 == drop }
       }

@@ -17,7 +17,8 @@ enum EnvironmentConfiguration {
       twilioBaseURL: baseURL(environment["SWITCHBOARD_TWILIO_BASE_URL"]) ?? TwilioClient.defaultBaseURL,
       http: httpPolicy(environment),
       network: environment.filter { networkVariables.contains($0.key.uppercased()) },
-      idempotencySettle: nonNegativeInteger(environment["SWITCHBOARD_IDEMPOTENCY_SETTLE_MS"]).map { Double($0) / 1000 } ?? 60,
+      idempotencySettle: nonNegativeInteger(environment["SWITCHBOARD_IDEMPOTENCY_SETTLE_MS"]).map { Double($0) / 1000 }
+        ?? 60,
       testHooks: environment["SWITCHBOARD_TEST_HOOKS"] == "1")
   }
 
@@ -50,12 +51,16 @@ enum EnvironmentConfiguration {
   /// not non-negative integers are ignored; the two timeouts must be positive.
   static func httpPolicy(_ environment: [String: String]) -> HTTPPolicy {
     var policy = HTTPPolicy()
-    if let ms = nonNegativeInteger(environment["SWITCHBOARD_HTTP_TIMEOUT_MS"]), ms > 0 { policy.requestTimeout = .milliseconds(ms) }
+    if let ms = nonNegativeInteger(environment["SWITCHBOARD_HTTP_TIMEOUT_MS"]), ms > 0 {
+      policy.requestTimeout = .milliseconds(ms)
+    }
     if let ms = nonNegativeInteger(environment["SWITCHBOARD_HTTP_CONNECT_TIMEOUT_MS"]), ms > 0 {
       policy.connectTimeout = .milliseconds(ms)
     }
     if let n = nonNegativeInteger(environment["SWITCHBOARD_HTTP_MAX_RETRIES"]) { policy.maxRetries = min(n, 10) }
-    if let ms = nonNegativeInteger(environment["SWITCHBOARD_HTTP_BACKOFF_MS"]) { policy.backoffBase = .milliseconds(ms) }
+    if let ms = nonNegativeInteger(environment["SWITCHBOARD_HTTP_BACKOFF_MS"]) {
+      policy.backoffBase = .milliseconds(ms)
+    }
     return policy
   }
 

@@ -44,7 +44,9 @@ enum ExitStatus {
     Row(status: outcomeUnknown, errorClass: "outcome unknown", matches: "upstream.outcomeUnknown"),
     Row(status: vaultLocked, errorClass: "store locked", matches: "vault.locked"),
     Row(status: vaultCorrupt, errorClass: "stored credentials damaged", matches: "vault.corrupt"),
-    Row(status: vaultUnsafe, errorClass: "store unsafe (home folder owned or writable by others)", matches: "vault.unsafe"),
+    Row(
+      status: vaultUnsafe, errorClass: "store unsafe (home folder owned or writable by others)", matches: "vault.unsafe"
+    ),
     Row(status: cancelled, errorClass: "cancelled (Ctrl-C)", matches: "-32800"),
   ]
 

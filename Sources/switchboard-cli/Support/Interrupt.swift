@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// Ctrl-C while a call runs: the first cancels it (the call then reports what it did), a second
@@ -18,7 +18,10 @@ final class Interrupt: @unchecked Sendable {
     signal(SIGINT, SIG_IGN)
     source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
     source.setEventHandler { [unowned self] in
-      let n = lock.withLock { count += 1; return count }
+      let n = lock.withLock {
+        count += 1
+        return count
+      }
       if n == 1 {
         Terminal.writeError("\n" + "Cancelling… (Ctrl-C again to quit at once)\n")
         onFirst()

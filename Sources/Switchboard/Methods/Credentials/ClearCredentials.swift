@@ -14,14 +14,18 @@ enum ClearCredentials: ServiceMethod {
       "clear", params: ["profile": "client-a"],
       result: [
         "profile": "client-a", "vapi": ["configured": false], "twilio": ["configured": false],
-        "fields": ["vapiPrivateKey": ["set": false], "twilioAccountSid": ["set": false], "twilioAuthToken": ["set": false],
-          "transferPhoneNumber": ["set": false]],
+        "fields": [
+          "vapiPrivateKey": ["set": false], "twilioAccountSid": ["set": false], "twilioAuthToken": ["set": false],
+          "transferPhoneNumber": ["set": false],
+        ],
       ])
   ]
 
   static func scheduling(for params: Params) -> Scheduling { .changesCredentials(of: params.profile.orDefault) }
 
-  static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> CredentialStatus {
+  static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws
+    -> CredentialStatus
+  {
     CredentialStatus(try service.vault().clearCredentials(profile: params.profile.orDefault.value))
   }
 }

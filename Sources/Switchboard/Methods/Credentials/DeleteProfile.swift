@@ -15,9 +15,12 @@ enum DeleteProfile: ServiceMethod {
     "Deletes a profile: its credentials, operation history and idempotency records. `deleted` is false when there was nothing to delete."
   static let params = [ContentDescriptor("profile", ProfileName.schema, required: true)]
   static let result = ContentDescriptor(
-    "Deleted", .object([("profile", .string()), ("deleted", .boolean())], required: ["profile", "deleted"]), required: true)
+    "Deleted", .object([("profile", .string()), ("deleted", .boolean())], required: ["profile", "deleted"]),
+    required: true)
   static let errors = Errors.descriptors(.vaultUnavailable, .vaultUnsafe)
-  static let examples = [MethodExample("delete", params: ["profile": "client-a"], result: ["profile": "client-a", "deleted": true])]
+  static let examples = [
+    MethodExample("delete", params: ["profile": "client-a"], result: ["profile": "client-a", "deleted": true])
+  ]
 
   static func scheduling(for params: Params) -> Scheduling { .changesCredentials(of: params.profile) }
 

@@ -5,7 +5,8 @@ enum GetCredentialStatus: ServiceMethod {
   typealias Params = ProfileParams
   typealias Result = CredentialStatus
   static let name = "getCredentialStatus"
-  static let summary = "Tells which credentials a profile holds, with non-secret hints only; damaged fields are flagged `corrupt`."
+  static let summary =
+    "Tells which credentials a profile holds, with non-secret hints only; damaged fields are flagged `corrupt`."
   static let params = [ProfileParams.descriptor]
   static let result = ContentDescriptor("CredentialStatus", .ref("CredentialStatus"), required: true)
   static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
@@ -13,7 +14,9 @@ enum GetCredentialStatus: ServiceMethod {
 
   static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
-  static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> CredentialStatus {
+  static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws
+    -> CredentialStatus
+  {
     CredentialStatus(try service.vault().readCredentials(profile: params.profile.orDefault.value))
   }
 }

@@ -34,23 +34,34 @@ enum ListOperations: ServiceMethod {
     "Operations",
     .object(
       [
-        ("operations", .array(.object(
-          [
-            ("id", .integer()), ("at", .string(format: "date-time")), ("method", .string()), ("target", .string()),
-            ("outcome", .string(enumValues: ["succeeded", "failed"])), ("numberId", .string()),
-            ("errorKind", .string()), ("detail", .string()),
-          ], required: ["id", "at", "method", "target", "outcome"])))
+        (
+          "operations",
+          .array(
+            .object(
+              [
+                ("id", .integer()), ("at", .string(format: "date-time")), ("method", .string()), ("target", .string()),
+                ("outcome", .string(enumValues: ["succeeded", "failed"])), ("numberId", .string()),
+                ("errorKind", .string()), ("detail", .string()),
+              ], required: ["id", "at", "method", "target", "outcome"]))
+        )
       ], required: ["operations"]), required: true)
   static let errors = Errors.descriptors(.vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "recent", params: ["limit": 2],
-      result: ["operations": [
-        ["id": 2, "at": "2026-11-25T09:01:00.000Z", "method": "createNumber", "target": "415", "outcome": "failed",
-          "errorKind": "upstream.error", "detail": "Vapi API error: 400 - area code 415 is not available"],
-        ["id": 1, "at": "2026-11-25T09:00:00.000Z", "method": "importNumber", "target": "+14155550100", "outcome": "succeeded",
-          "numberId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10"],
-      ]])
+      result: [
+        "operations": [
+          [
+            "id": 2, "at": "2026-11-25T09:01:00.000Z", "method": "createNumber", "target": "415", "outcome": "failed",
+            "errorKind": "upstream.error", "detail": "Vapi API error: 400 - area code 415 is not available",
+          ],
+          [
+            "id": 1, "at": "2026-11-25T09:00:00.000Z", "method": "importNumber", "target": "+14155550100",
+            "outcome": "succeeded",
+            "numberId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10",
+          ],
+        ]
+      ])
   ]
 
   static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }

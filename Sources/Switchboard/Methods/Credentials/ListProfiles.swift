@@ -21,21 +21,33 @@ enum ListProfiles: ServiceMethod {
     "Profiles",
     .object(
       [
-        ("profiles", .array(.object(
-          [
-            ("name", .string()), ("createdAt", .string(format: "date-time")), ("updatedAt", .string(format: "date-time")),
-            ("fieldsSet", .array(.string(enumValues: CredentialField.allCases.map(\.rawValue)))),
-          ], required: ["name", "createdAt", "updatedAt", "fieldsSet"])))
+        (
+          "profiles",
+          .array(
+            .object(
+              [
+                ("name", .string()), ("createdAt", .string(format: "date-time")),
+                ("updatedAt", .string(format: "date-time")),
+                ("fieldsSet", .array(.string(enumValues: CredentialField.allCases.map(\.rawValue)))),
+              ], required: ["name", "createdAt", "updatedAt", "fieldsSet"]))
+        )
       ], required: ["profiles"]), required: true)
   static let errors = Errors.descriptors(.vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "two profiles",
-      result: ["profiles": [
-        ["name": "client-a", "createdAt": "2026-11-25T09:00:00.000Z", "updatedAt": "2026-11-25T09:00:00.000Z", "fieldsSet": ["vapiPrivateKey"]],
-        ["name": "default", "createdAt": "2026-11-24T09:00:00.000Z", "updatedAt": "2026-11-25T08:00:00.000Z",
-          "fieldsSet": ["twilioAccountSid", "twilioAuthToken", "vapiPrivateKey"]],
-      ]])
+      result: [
+        "profiles": [
+          [
+            "name": "client-a", "createdAt": "2026-11-25T09:00:00.000Z", "updatedAt": "2026-11-25T09:00:00.000Z",
+            "fieldsSet": ["vapiPrivateKey"],
+          ],
+          [
+            "name": "default", "createdAt": "2026-11-24T09:00:00.000Z", "updatedAt": "2026-11-25T08:00:00.000Z",
+            "fieldsSet": ["twilioAccountSid", "twilioAuthToken", "vapiPrivateKey"],
+          ],
+        ]
+      ])
   ]
 
   static func handle(_ params: NoParams, context: RequestContext, service: SwitchboardService) async throws -> Result {

@@ -53,11 +53,14 @@ enum SetCredentials: ServiceMethod {
   static let params = [
     ProfileParams.descriptor,
     ContentDescriptor(
-      "vapiPrivateKey", .nullable(.string(description: "Vapi private API key.", minLength: 1, maxLength: 512, writeOnly: true))),
+      "vapiPrivateKey",
+      .nullable(.string(description: "Vapi private API key.", minLength: 1, maxLength: 512, writeOnly: true))),
     ContentDescriptor(
-      "twilioAccountSid", .nullable(.string(description: "Twilio Account SID.", pattern: "^AC[0-9a-fA-F]{32}$", writeOnly: true))),
+      "twilioAccountSid",
+      .nullable(.string(description: "Twilio Account SID.", pattern: "^AC[0-9a-fA-F]{32}$", writeOnly: true))),
     ContentDescriptor(
-      "twilioAuthToken", .nullable(.string(description: "Twilio Auth Token.", pattern: "^[0-9a-fA-F]{32}$", writeOnly: true))),
+      "twilioAuthToken",
+      .nullable(.string(description: "Twilio Auth Token.", pattern: "^[0-9a-fA-F]{32}$", writeOnly: true))),
     ContentDescriptor(
       "transferPhoneNumber",
       .nullable(E164Number.schema("Default fallback (transfer) number, E.164."))),
@@ -66,7 +69,8 @@ enum SetCredentials: ServiceMethod {
   static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
-      "set Vapi and Twilio", params: [
+      "set Vapi and Twilio",
+      params: [
         "vapiPrivateKey": "00000000-1111-2222-3333-444444449f3a",
         "twilioAccountSid": "AC0123456789abcdef0123456789ab42ab",
         "twilioAuthToken": "0123456789abcdef0123456789abcdef",
@@ -75,14 +79,18 @@ enum SetCredentials: ServiceMethod {
       "clear the transfer number", params: ["profile": "client-a", "transferPhoneNumber": nil],
       result: [
         "profile": "client-a", "vapi": ["configured": false], "twilio": ["configured": false],
-        "fields": ["vapiPrivateKey": ["set": false], "twilioAccountSid": ["set": false], "twilioAuthToken": ["set": false],
-          "transferPhoneNumber": ["set": false]],
+        "fields": [
+          "vapiPrivateKey": ["set": false], "twilioAccountSid": ["set": false], "twilioAuthToken": ["set": false],
+          "transferPhoneNumber": ["set": false],
+        ],
       ]),
   ]
 
   static func scheduling(for params: Params) -> Scheduling { .changesCredentials(of: params.profile.orDefault) }
 
-  static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> CredentialStatus {
+  static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws
+    -> CredentialStatus
+  {
     let stored = try service.vault().updateCredentials(profile: params.profile.orDefault.value, changes: params.changes)
     return CredentialStatus(stored)
   }

@@ -18,7 +18,8 @@ enum CreateNumber: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      guard c.contains(.areaCode), let code = try? c.decode(String.self, forKey: .areaCode), AreaCode.isValid(code) else {
+      guard c.contains(.areaCode), let code = try? c.decode(String.self, forKey: .areaCode), AreaCode.isValid(code)
+      else {
         throw CreateNumber.invalidAreaCode
       }
       areaCode = code
@@ -35,7 +36,8 @@ enum CreateNumber: ServiceMethod {
 
   typealias Result = Number
   static let name = "createNumber"
-  static let summary = "Creates a free Vapi number in a US area code, falling back to `fallbackNumber` or the profile's transfer number."
+  static let summary =
+    "Creates a free Vapi number in a US area code, falling back to `fallbackNumber` or the profile's transfer number."
   static let description: String? =
     "Sends `{provider: \"vapi\", numberDesiredAreaCode, name?, fallbackDestination?: {type: \"number\", number}}`. Without `fallbackNumber` and without a stored transfer number the number has no fallback destination. A new number may be `activating` for a few minutes."
   static let params = [
@@ -50,15 +52,19 @@ enum CreateNumber: ServiceMethod {
     ContentDescriptor("idempotencyKey", IdempotencyKey.schema),
   ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
-  static let errors = [
-    ErrorDescriptor(
-      code: RPCError.invalidParamsCode, message: "Valid 3-digit area code is required",
-      data: ["field": "/areaCode", "reason": .string(AreaCode.reason)])
-  ] + Errors.descriptors(
-    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
-    .upstreamOutcomeUnknown, .conflict, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
+  static let errors =
+    [
+      ErrorDescriptor(
+        code: RPCError.invalidParamsCode, message: "Valid 3-digit area code is required",
+        data: ["field": "/areaCode", "reason": .string(AreaCode.reason)])
+    ]
+    + Errors.descriptors(
+      .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
+      .upstreamOutcomeUnknown, .conflict, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
-    MethodExample("create in 415", params: ["areaCode": "415", "name": "Sales", "idempotencyKey": "new-415-a"], result: Number.vapiExample)
+    MethodExample(
+      "create in 415", params: ["areaCode": "415", "name": "Sales", "idempotencyKey": "new-415-a"],
+      result: Number.vapiExample)
   ]
 
   static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }

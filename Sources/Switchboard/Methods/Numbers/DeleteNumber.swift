@@ -30,16 +30,19 @@ enum DeleteNumber: ServiceMethod {
     ContentDescriptor("confirm", .string(description: "The number in E.164, or the id, typed again."), required: true),
   ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
-  static let errors = [
-    ErrorDescriptor(
-      code: RPCError.invalidParamsCode, message: "Invalid params: /confirm must repeat the number or its id.",
-      data: ["field": "/confirm", "reason": "must repeat the number or its id"])
-  ] + Errors.descriptors(
-    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
-    .upstreamOutcomeUnknown, .notFound, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
+  static let errors =
+    [
+      ErrorDescriptor(
+        code: RPCError.invalidParamsCode, message: "Invalid params: /confirm must repeat the number or its id.",
+        data: ["field": "/confirm", "reason": "must repeat the number or its id"])
+    ]
+    + Errors.descriptors(
+      .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
+      .upstreamOutcomeUnknown, .notFound, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
-      "release", params: ["id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "confirm": "+14155550100"], result: Number.example)
+      "release", params: ["id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "confirm": "+14155550100"],
+      result: Number.example)
   ]
 
   static let extensions: JSONObject = ["x-destructive": true]

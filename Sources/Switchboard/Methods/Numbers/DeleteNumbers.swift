@@ -62,7 +62,8 @@ enum DeleteNumbers: ServiceMethod {
     ProfileParams.descriptor,
     ContentDescriptor("ids", .array(NumberID.schema, minItems: 1, maxItems: 1000), required: true),
     ContentDescriptor(
-      "confirm", .string(description: "Exactly \"release N numbers\", N being the number of ids (e.g. \"release 3 numbers\")."),
+      "confirm",
+      .string(description: "Exactly \"release N numbers\", N being the number of ids (e.g. \"release 3 numbers\")."),
       required: true),
   ]
   static let reportsProgress = true
@@ -70,36 +71,50 @@ enum DeleteNumbers: ServiceMethod {
     "DeleteResults",
     .object(
       [
-        ("results", .array(.object(
-          [
-            ("id", .string()), ("ok", .boolean()), ("number", .ref("Number")),
-            ("error", .object([("code", .integer()), ("message", .string()), ("data", .any())], required: ["code", "message"])),
-          ], required: ["id", "ok"]))),
+        (
+          "results",
+          .array(
+            .object(
+              [
+                ("id", .string()), ("ok", .boolean()), ("number", .ref("Number")),
+                (
+                  "error",
+                  .object(
+                    [("code", .integer()), ("message", .string()), ("data", .any())], required: ["code", "message"])
+                ),
+              ], required: ["id", "ok"]))
+        ),
         ("released", .integer(minimum: 0)), ("failed", .integer(minimum: 0)),
       ], required: ["results", "released", "failed"]), required: true)
-  static let errors = [
-    ErrorDescriptor(
-      code: RPCError.invalidParamsCode, message: "Invalid params: /confirm must be exactly \"release 2 numbers\".",
-      data: ["field": "/confirm", "reason": "must be exactly \"release 2 numbers\""]),
-    ErrorDescriptor(
-      code: RPCError.requestCancelledCode, message: "Request cancelled.",
-      data: [
-        "released": ["6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10"], "completed": [], "interrupted": [],
-        "notAttempted": ["0b7d3c1e-9a4f-4c55-8e21-2f6d9b3a7c40"],
-      ]),
-  ] + Errors.descriptors(.credentialsMissing, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
+  static let errors =
+    [
+      ErrorDescriptor(
+        code: RPCError.invalidParamsCode, message: "Invalid params: /confirm must be exactly \"release 2 numbers\".",
+        data: ["field": "/confirm", "reason": "must be exactly \"release 2 numbers\""]),
+      ErrorDescriptor(
+        code: RPCError.requestCancelledCode, message: "Request cancelled.",
+        data: [
+          "released": ["6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10"], "completed": [], "interrupted": [],
+          "notAttempted": ["0b7d3c1e-9a4f-4c55-8e21-2f6d9b3a7c40"],
+        ]),
+    ] + Errors.descriptors(.credentialsMissing, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "two numbers, one already gone",
       params: [
-        "ids": ["6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "2f1c9a70-4b1e-4c8e-9d3a-5e7f6a8b9c0d"], "confirm": "release 2 numbers",
+        "ids": ["6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "2f1c9a70-4b1e-4c8e-9d3a-5e7f6a8b9c0d"],
+        "confirm": "release 2 numbers",
       ],
       result: [
         "results": [
           ["id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "ok": true, "number": Number.example],
-          ["id": "2f1c9a70-4b1e-4c8e-9d3a-5e7f6a8b9c0d", "ok": false,
-            "error": ["code": 1007, "message": "Vapi has no such phone number.",
-              "data": ["kind": "notFound", "provider": "vapi", "status": 404, "resource": "phoneNumber"]]],
+          [
+            "id": "2f1c9a70-4b1e-4c8e-9d3a-5e7f6a8b9c0d", "ok": false,
+            "error": [
+              "code": 1007, "message": "Vapi has no such phone number.",
+              "data": ["kind": "notFound", "provider": "vapi", "status": 404, "resource": "phoneNumber"],
+            ],
+          ],
         ], "released": 1, "failed": 1,
       ])
   ]
@@ -137,7 +152,8 @@ enum DeleteNumbers: ServiceMethod {
     }
     let released = results.filter(\.ok).count
     context.endProgress(message: "\(released) released")
-    return Result(results: context.wantsPartialResults ? [] : results, released: released, failed: results.count - released)
+    return Result(
+      results: context.wantsPartialResults ? [] : results, released: released, failed: results.count - released)
   }
 
   /// -32800 saying what was released before the cancel, which id's DELETE was in flight (its

@@ -45,7 +45,9 @@ enum GetNumber: ServiceMethod {
     let vapi = try service.vapiClient(try service.credentials(params.profile.orDefault))
     if let e164 = params.number {
       guard let found = try await vapi.findPhoneNumber(e164: e164) else {
-        throw DomainError(.notFound, "Vapi has no phone number with exactly this E.164 number.", data: ["provider": "vapi", "resource": "phoneNumber"])
+        throw DomainError(
+          .notFound, "Vapi has no phone number with exactly this E.164 number.",
+          data: ["provider": "vapi", "resource": "phoneNumber"])
       }
       return Number(found)
     }

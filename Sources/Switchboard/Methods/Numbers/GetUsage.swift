@@ -34,9 +34,13 @@ enum GetUsage: ServiceMethod {
         self.ids = ids
       }
       let dateReason = "must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z"
-      since = try c.decodeIfPresent(.since, valid: { UsageTime.parse($0) != nil }, reason: dateReason).flatMap(UsageTime.parse)
-      until = try c.decodeIfPresent(.until, valid: { UsageTime.parse($0) != nil }, reason: dateReason).flatMap(UsageTime.parse)
-      if let since, let until, since >= until { throw ParamsError(pointer: "/until", reason: "must be later than since") }
+      since = try c.decodeIfPresent(.since, valid: { UsageTime.parse($0) != nil }, reason: dateReason).flatMap(
+        UsageTime.parse)
+      until = try c.decodeIfPresent(.until, valid: { UsageTime.parse($0) != nil }, reason: dateReason).flatMap(
+        UsageTime.parse)
+      if let since, let until, since >= until {
+        throw ParamsError(pointer: "/until", reason: "must be later than since")
+      }
       maxAgeSeconds = try c.decodeIfPresent(Int.self, forKey: .maxAgeSeconds) ?? 0
       guard (0...31_536_000).contains(maxAgeSeconds) else {
         throw ParamsError(pointer: "/maxAgeSeconds", reason: "must be 0-31536000")
@@ -78,12 +82,22 @@ enum GetUsage: ServiceMethod {
     "Without `ids`, every number of the account (one `listNumbers` walk first). The window is [`since`, `until`) on the calls' `createdAt`; `until` defaults to now and `since` to 30 days before `until`. Calls come from `GET /call?phoneNumberId=…` (a bare array of at most 1000, no cursor): each window is asked with `createdAtGe`/`createdAtLt` and split in two while its page comes back full. Minutes are Σ(`endedAt` − `startedAt`) over calls that have both; cost is Σ `cost` (USD); `notEnded` counts calls whose status is not `ended` (their minutes and cost may still grow). Call objects without a readable `id` or `createdAt` (or naming another number) are not counted: `unreadableCalls` says how many this request met. Calls are cached per number in the store with the range known to be complete; a later request asks Vapi only for the part of the window outside that range and for calls updated since the newest `updatedAt` seen (usually one request per number), or nothing at all when the cache covers the window and was synced at most `maxAgeSeconds` ago (`fromCache`, `syncedAt`). Vapi keeps calls only for the org's retention period: older calls are simply not counted (not an error). Calls deleted upstream stay counted. Progress: one report per number; with `partialResultToken` each number's usage is streamed and the final `usage` is `[]`. Cancellable between requests; numbers finished before a cancel stay cached."
   static let params = [
     ProfileParams.descriptor,
-    ContentDescriptor("ids", .array(NumberID.schema, description: "Numbers to report; default: every number of the account.", minItems: 1, maxItems: 1000)),
-    ContentDescriptor("since", .string(description: "Start of the window (inclusive); default: 30 days before until.", format: "date-time")),
-    ContentDescriptor("until", .string(description: "End of the window (exclusive); default: now.", format: "date-time")),
+    ContentDescriptor(
+      "ids",
+      .array(
+        NumberID.schema, description: "Numbers to report; default: every number of the account.", minItems: 1,
+        maxItems: 1000)),
+    ContentDescriptor(
+      "since",
+      .string(description: "Start of the window (inclusive); default: 30 days before until.", format: "date-time")),
+    ContentDescriptor(
+      "until", .string(description: "End of the window (exclusive); default: now.", format: "date-time")),
     ContentDescriptor(
       "maxAgeSeconds",
-      .integer(description: "Answer from the cache without asking Vapi when it covers the window and is at most this old; default 0.", minimum: 0, maximum: 31_536_000)),
+      .integer(
+        description:
+          "Answer from the cache without asking Vapi when it covers the window and is at most this old; default 0.",
+        minimum: 0, maximum: 31_536_000)),
   ]
   static let reportsProgress = true
   static let itemSchema = JSONSchema.object(
@@ -108,22 +122,31 @@ enum GetUsage: ServiceMethod {
         ("usage", .array(itemSchema)), ("since", .string(format: "date-time")), ("until", .string(format: "date-time")),
         ("requests", .integer(minimum: 0)),
       ], required: ["usage", "since", "until", "requests"]), required: true)
-  static let errors = [
-    ErrorDescriptor(code: RPCError.requestCancelledCode, message: "Request cancelled.")
-  ] + Errors.descriptors(
-    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited, .usageRefused,
-    .usageTooDense, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
+  static let errors =
+    [
+      ErrorDescriptor(code: RPCError.requestCancelledCode, message: "Request cancelled.")
+    ]
+    + Errors.descriptors(
+      .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
+      .usageRefused,
+      .usageTooDense, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "one number, November",
-      params: ["ids": ["6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10"], "since": "2026-11-01T00:00:00Z", "until": "2026-12-01T00:00:00Z"],
+      params: [
+        "ids": ["6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10"], "since": "2026-11-01T00:00:00Z",
+        "until": "2026-12-01T00:00:00Z",
+      ],
       result: [
-        "usage": [[
-          "id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "calls": 42, "inbound": 30, "outbound": 12, "notEnded": 0,
-          "minutes": .number("131.5"), "costUsd": .number("12.87"), "lastCallAt": "2026-11-24T17:03:11.204Z",
-          "since": "2026-11-01T00:00:00.000Z", "until": "2026-12-01T00:00:00.000Z", "syncedAt": "2026-11-25T09:00:00.000Z",
-          "fromCache": false, "requests": 1, "unreadableCalls": 0,
-        ]],
+        "usage": [
+          [
+            "id": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10", "calls": 42, "inbound": 30, "outbound": 12, "notEnded": 0,
+            "minutes": .number("131.5"), "costUsd": .number("12.87"), "lastCallAt": "2026-11-24T17:03:11.204Z",
+            "since": "2026-11-01T00:00:00.000Z", "until": "2026-12-01T00:00:00.000Z",
+            "syncedAt": "2026-11-25T09:00:00.000Z",
+            "fromCache": false, "requests": 1, "unreadableCalls": 0,
+          ]
+        ],
         "since": "2026-11-01T00:00:00.000Z", "until": "2026-12-01T00:00:00.000Z", "requests": 1,
       ])
   ]
@@ -186,7 +209,8 @@ enum GetUsage: ServiceMethod {
     Item(
       id: id, calls: totals.calls, inbound: totals.inbound, outbound: totals.outbound, notEnded: totals.notEnded,
       minutes: (totals.seconds / 60 * 1000).rounded() / 1000, costUsd: (totals.cost * 1_000_000).rounded() / 1_000_000,
-      lastCallAt: totals.lastCallAt.map(UsageTime.format), since: UsageTime.format(since), until: UsageTime.format(until),
+      lastCallAt: totals.lastCallAt.map(UsageTime.format), since: UsageTime.format(since),
+      until: UsageTime.format(until),
       syncedAt: UsageTime.format(outcome.syncedAt), fromCache: outcome.fromCache, requests: outcome.requests,
       unreadableCalls: outcome.unreadable)
   }

@@ -46,7 +46,8 @@ enum ImportNumber: ServiceMethod {
     .vaultUnsafe)
   static let examples = [
     MethodExample(
-      "import by SID", params: ["sid": "PN0123456789abcdef0123456789abcdef", "name": "Main line", "idempotencyKey": "imp-7f3a"],
+      "import by SID",
+      params: ["sid": "PN0123456789abcdef0123456789abcdef", "name": "Main line", "idempotencyKey": "imp-7f3a"],
       result: Number.example)
   ]
 

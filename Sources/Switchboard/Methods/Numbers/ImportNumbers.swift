@@ -26,9 +26,12 @@ enum ImportNumbers: ServiceMethod {
         if let reason { throw ParamsError(pointer: "/sids/\(index)", reason: reason) }
         sids.append(sid)
       }
-      guard (1...1000).contains(sids.count) else { throw ParamsError(pointer: "/sids", reason: "must hold 1-1000 SIDs") }
+      guard (1...1000).contains(sids.count) else {
+        throw ParamsError(pointer: "/sids", reason: "must hold 1-1000 SIDs")
+      }
       self.sids = sids
-      namePrefix = try c.decodeIfPresent(.namePrefix, valid: { $0.utf16.count < NumberName.maxLength }, reason: "must be shorter than 40 characters")
+      namePrefix = try c.decodeIfPresent(
+        .namePrefix, valid: { $0.utf16.count < NumberName.maxLength }, reason: "must be shorter than 40 characters")
       // Each SID runs under "<key>/<sid>" (35 more bytes), which must still be a valid key.
       idempotencyKey = try c.decodeIfPresent(
         .idempotencyKey, valid: { IdempotencyKey.isValid($0) && $0.utf8.count <= 255 - 35 },
@@ -62,39 +65,59 @@ enum ImportNumbers: ServiceMethod {
     "Each SID goes through `importNumber` (Twilio lookup, conflict check, `smsEnabled: false`, ledger row). Without a name the Twilio friendly name is used, after `namePrefix` when given (cut to 40 characters). With `idempotencyKey` K, each SID runs under the key `K/<sid>`, so the whole batch can be retried safely. On cancellation the reply is -32800 with `data.completed` (the results so far), `data.interrupted` (the SID being imported when the cancel came: its outcome is unknown) and `data.notAttempted` (the SIDs not tried)."
   static let params = [
     ProfileParams.descriptor,
-    ContentDescriptor("sids", .array(.string(pattern: PhoneNumberSID.pattern), minItems: 1, maxItems: 1000), required: true),
+    ContentDescriptor(
+      "sids", .array(.string(pattern: PhoneNumberSID.pattern), minItems: 1, maxItems: 1000), required: true),
     ContentDescriptor("namePrefix", .string(description: "Put before each Twilio friendly name.", maxLength: 39)),
     ContentDescriptor(
       "idempotencyKey",
-      .string(description: "Makes the batch safe to retry: SID s runs under the key \"<key>/s\".", minLength: 1, maxLength: 220)),
+      .string(
+        description: "Makes the batch safe to retry: SID s runs under the key \"<key>/s\".", minLength: 1,
+        maxLength: 220)),
   ]
   static let reportsProgress = true
   static let result = ContentDescriptor(
     "ImportResults",
     .object(
       [
-        ("results", .array(.object(
-          [
-            ("sid", .string()), ("ok", .boolean()), ("number", .ref("Number")),
-            ("error", .object([("code", .integer()), ("message", .string()), ("data", .any())], required: ["code", "message"])),
-          ], required: ["sid", "ok"]))),
+        (
+          "results",
+          .array(
+            .object(
+              [
+                ("sid", .string()), ("ok", .boolean()), ("number", .ref("Number")),
+                (
+                  "error",
+                  .object(
+                    [("code", .integer()), ("message", .string()), ("data", .any())], required: ["code", "message"])
+                ),
+              ], required: ["sid", "ok"]))
+        ),
         ("imported", .integer(minimum: 0)), ("failed", .integer(minimum: 0)),
       ], required: ["results", "imported", "failed"]), required: true)
-  static let errors = [
-    ErrorDescriptor(
-      code: RPCError.requestCancelledCode, message: "Request cancelled.",
-      data: ["completed": [], "interrupted": [], "notAttempted": ["PN0123456789abcdef0123456789abcdef"]])
-  ] + Errors.descriptors(.credentialsMissing, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
+  static let errors =
+    [
+      ErrorDescriptor(
+        code: RPCError.requestCancelledCode, message: "Request cancelled.",
+        data: ["completed": [], "interrupted": [], "notAttempted": ["PN0123456789abcdef0123456789abcdef"]])
+    ] + Errors.descriptors(.credentialsMissing, .vaultLocked, .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "two numbers, one already imported",
-      params: ["sids": ["PN0123456789abcdef0123456789abcdef", "PNfedcba9876543210fedcba9876543210"], "namePrefix": "Acme "],
+      params: [
+        "sids": ["PN0123456789abcdef0123456789abcdef", "PNfedcba9876543210fedcba9876543210"], "namePrefix": "Acme ",
+      ],
       result: [
         "results": [
           ["sid": "PN0123456789abcdef0123456789abcdef", "ok": true, "number": Number.example],
-          ["sid": "PNfedcba9876543210fedcba9876543210", "ok": false,
-            "error": ["code": 1008, "message": "This number is already in Vapi.",
-              "data": ["kind": "conflict", "resource": "phoneNumber", "vapiId": "2f1c9a70-4b1e-4c8e-9d3a-5e7f6a8b9c0d"]]],
+          [
+            "sid": "PNfedcba9876543210fedcba9876543210", "ok": false,
+            "error": [
+              "code": 1008, "message": "This number is already in Vapi.",
+              "data": [
+                "kind": "conflict", "resource": "phoneNumber", "vapiId": "2f1c9a70-4b1e-4c8e-9d3a-5e7f6a8b9c0d",
+              ],
+            ],
+          ],
         ], "imported": 1, "failed": 1,
       ])
   ]
@@ -126,7 +149,8 @@ enum ImportNumbers: ServiceMethod {
     }
     context.endProgress(message: "\(results.filter(\.ok).count) imported")
     let imported = results.filter(\.ok).count
-    return Result(results: context.wantsPartialResults ? [] : results, imported: imported, failed: results.count - imported)
+    return Result(
+      results: context.wantsPartialResults ? [] : results, imported: imported, failed: results.count - imported)
   }
 
   /// -32800 saying what was done before the cancel, which SID was being imported when it came

@@ -20,11 +20,14 @@ enum ListNumbers: ServiceMethod {
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
       search = try c.decodeIfPresent(
         .search, valid: { !$0.isEmpty && $0.count <= 100 }, reason: "must be 1-100 characters")
-      provider = try c.decodeIfPresent(.provider, valid: Self.providers.contains, reason: "must be one of vapi, twilio, byo-phone-number, vonage, telnyx")
+      provider = try c.decodeIfPresent(
+        .provider, valid: Self.providers.contains,
+        reason: "must be one of vapi, twilio, byo-phone-number, vonage, telnyx")
       areaCode = try c.decodeIfPresent(.areaCode, as: AreaCode.self)
       assistantId = try c.decodeIfPresent(
         .assistantId, valid: { !$0.isEmpty && $0.utf8.count <= 100 }, reason: "must be 1-100 characters")
-      status = try c.decodeIfPresent(.status, valid: Self.statuses.contains, reason: "must be one of active, activating, blocked")
+      status = try c.decodeIfPresent(
+        .status, valid: Self.statuses.contains, reason: "must be one of active, activating, blocked")
     }
 
     static let providers = ["vapi", "twilio", "byo-phone-number", "vonage", "telnyx"]
@@ -60,23 +63,32 @@ enum ListNumbers: ServiceMethod {
   static let params = [
     ProfileParams.descriptor,
     ContentDescriptor(
-      "search", .string(description: "Upstream: part of the name, number or SIP URI (case-insensitive).", minLength: 1, maxLength: 100)),
+      "search",
+      .string(
+        description: "Upstream: part of the name, number or SIP URI (case-insensitive).", minLength: 1, maxLength: 100)),
     ContentDescriptor(
-      "provider", .string(description: "Local filter.", enumValues: ["vapi", "twilio", "byo-phone-number", "vonage", "telnyx"])),
+      "provider",
+      .string(description: "Local filter.", enumValues: ["vapi", "twilio", "byo-phone-number", "vonage", "telnyx"])),
     ContentDescriptor("areaCode", AreaCode.schema),
-    ContentDescriptor("assistantId", .string(description: "Local filter: the assistant answering calls.", minLength: 1, maxLength: 100)),
-    ContentDescriptor("status", .string(description: "Local filter.", enumValues: ["active", "activating", "blocked"])),
+    ContentDescriptor(
+      "assistantId", .string(description: "Local filter: the assistant answering calls.", minLength: 1, maxLength: 100)),
+    ContentDescriptor(
+      "status", .string(description: "Local filter.", enumValues: ["active", "activating", "blocked"])),
   ]
   static let reportsProgress = true
   static let result = ContentDescriptor(
-    "Numbers", .object([("numbers", .array(.ref("Number"))), ("count", .integer(minimum: 0))], required: ["numbers", "count"]),
+    "Numbers",
+    .object([("numbers", .array(.ref("Number"))), ("count", .integer(minimum: 0))], required: ["numbers", "count"]),
     required: true)
   static let errors = Errors.descriptors(
-    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited, .vaultLocked,
+    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
+    .vaultLocked,
     .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample("all numbers", result: ["numbers": [Number.example, Number.vapiExample], "count": 2]),
-    MethodExample("searched and filtered", params: ["search": "415", "provider": "twilio"], result: ["numbers": [Number.example], "count": 1]),
+    MethodExample(
+      "searched and filtered", params: ["search": "415", "provider": "twilio"],
+      result: ["numbers": [Number.example], "count": 1]),
   ]
   static let extensions: JSONObject = ["x-cancellable": true]
 
@@ -84,14 +96,20 @@ enum ListNumbers: ServiceMethod {
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     let vapi = try service.vapiClient(try service.credentials(params.profile.orDefault))
-    context.beginProgress(title: params.search == nil ? "Listing Vapi numbers" : "Searching Vapi numbers", percentage: 0)
+    context.beginProgress(
+      title: params.search == nil ? "Listing Vapi numbers" : "Searching Vapi numbers", percentage: 0)
     let kept = Mutex<Int>(0)
     let numbers = try await vapi.listPhoneNumbers(search: params.search) { page, progress in
       let matching = params.filtersLocally ? page.filter(params.keeps) : page
-      let total = kept.withLock { $0 += matching.count; return $0 }
-      let message = params.filtersLocally ? "\(total) of \(progress.itemsSoFar) numbers match" : "\(progress.itemsSoFar) numbers"
+      let total = kept.withLock {
+        $0 += matching.count
+        return $0
+      }
+      let message =
+        params.filtersLocally ? "\(total) of \(progress.itemsSoFar) numbers match" : "\(progress.itemsSoFar) numbers"
       context.reportProgress(
-        message: message, percentage: progress.totalItems.map { $0 == 0 ? 100 : min(100, progress.itemsSoFar * 100 / $0) })
+        message: message,
+        percentage: progress.totalItems.map { $0 == 0 ? 100 : min(100, progress.itemsSoFar * 100 / $0) })
       if context.wantsPartialResults, !matching.isEmpty || !params.filtersLocally {
         try context.sendPartialResult(matching.map(Number.init))
       }

@@ -22,7 +22,8 @@ enum ListTwilio: ServiceMethod {
     "Needs the Twilio credentials; the Vapi list is fetched at the same time when a Vapi key is stored (else `vapiChecked` is false and every `imported` is false). With `partialResultToken` each page is streamed as `$/progress` and the final result carries `numbers: []` and the total `count`."
   static let params = [
     ProfileParams.descriptor,
-    ContentDescriptor("includeNonVoice", .boolean(description: "Also list numbers without voice capability (default false).")),
+    ContentDescriptor(
+      "includeNonVoice", .boolean(description: "Also list numbers without voice capability (default false).")),
   ]
   static let reportsProgress = true
   static let result = ContentDescriptor(
@@ -31,18 +32,24 @@ enum ListTwilio: ServiceMethod {
       [("numbers", .array(.ref("TwilioNumber"))), ("count", .integer(minimum: 0)), ("vapiChecked", .boolean())],
       required: ["numbers", "count", "vapiChecked"]), required: true)
   static let errors = Errors.descriptors(
-    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited, .vaultLocked,
+    .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
+    .vaultLocked,
     .vaultCorrupt, .vaultUnavailable, .vaultUnsafe)
   static let examples = [
     MethodExample(
       "voice numbers",
       result: [
         "numbers": [
-          ["sid": "PN0123456789abcdef0123456789abcdef", "phoneNumber": "+14155550100", "friendlyName": "(415) 555-0100",
+          [
+            "sid": "PN0123456789abcdef0123456789abcdef", "phoneNumber": "+14155550100",
+            "friendlyName": "(415) 555-0100",
             "capabilities": ["voice": true, "sms": true, "mms": false, "fax": false], "imported": true,
-            "vapiId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10"],
-          ["sid": "PNfedcba9876543210fedcba9876543210", "phoneNumber": "+14155550101", "friendlyName": "Support",
-            "capabilities": ["voice": true, "sms": false, "mms": false, "fax": false], "imported": false],
+            "vapiId": "6f9c2f5e-3b8a-4d2e-9a51-6c1e2b7d9f10",
+          ],
+          [
+            "sid": "PNfedcba9876543210fedcba9876543210", "phoneNumber": "+14155550101", "friendlyName": "Support",
+            "capabilities": ["voice": true, "sms": false, "mms": false, "fax": false], "imported": false,
+          ],
         ], "count": 2, "vapiChecked": true,
       ])
   ]
@@ -79,7 +86,11 @@ enum ListTwilio: ServiceMethod {
       vapiTask.cancel()
       throw error
     }
-    let index = try await withTaskCancellationHandler { try await vapiTask.value } onCancel: { vapiTask.cancel() }
+    let index = try await withTaskCancellationHandler {
+      try await vapiTask.value
+    } onCancel: {
+      vapiTask.cancel()
+    }
     let numbers = twilioNumbers.filter { includeNonVoice || $0.capabilities.voice }
       .map { TwilioNumber($0, vapiId: index[$0.phoneNumber]) }
     context.endProgress(message: "\(numbers.count) numbers")

@@ -19,7 +19,8 @@ enum UpdateNumber: ServiceMethod {
       id = try c.decode(.id, as: NumberID.self)
       name = try c.decodePatch(.name, as: NumberName.self)
       fallbackNumber = try c.decodePatch(.fallbackNumber, as: E164Number.self)
-      assistantId = try c.decodePatch(.assistantId, valid: { !$0.isEmpty && $0.utf8.count <= 100 }, reason: "must be an assistant id")
+      assistantId = try c.decodePatch(
+        .assistantId, valid: { !$0.isEmpty && $0.utf8.count <= 100 }, reason: "must be an assistant id")
       if name == .keep && fallbackNumber == .keep && assistantId == .keep {
         throw DecodingError.dataCorrupted(
           .init(codingPath: c.codingPath, debugDescription: "give at least one of name, fallbackNumber or assistantId"))
@@ -48,7 +49,8 @@ enum UpdateNumber: ServiceMethod {
         case .set(let value): .value(value)
         }
       }
-      return VapiUpdateBody(name: update(name), fallbackNumber: update(fallbackNumber), assistantId: update(assistantId))
+      return VapiUpdateBody(
+        name: update(name), fallbackNumber: update(fallbackNumber), assistantId: update(assistantId))
     }
   }
   typealias Result = Number
@@ -71,8 +73,10 @@ enum UpdateNumber: ServiceMethod {
       "rename and drop the fallback",
       params: ["id": "0b7d3c1e-9a4f-4c55-8e21-2f6d9b3a7c40", "name": "Sales (West)", "fallbackNumber": nil],
       result: [
-        "id": "0b7d3c1e-9a4f-4c55-8e21-2f6d9b3a7c40", "provider": "vapi", "number": "+14155559876", "name": "Sales (West)",
-        "status": "active", "createdAt": "2026-11-25T09:05:00.000Z", "updatedAt": "2026-11-25T10:00:00.000Z", "voiceOnly": true,
+        "id": "0b7d3c1e-9a4f-4c55-8e21-2f6d9b3a7c40", "provider": "vapi", "number": "+14155559876",
+        "name": "Sales (West)",
+        "status": "active", "createdAt": "2026-11-25T09:05:00.000Z", "updatedAt": "2026-11-25T10:00:00.000Z",
+        "voiceOnly": true,
       ])
   ]
 
@@ -82,7 +86,8 @@ enum UpdateNumber: ServiceMethod {
     let credentials = try service.credentials(params.profile.orDefault)
     let vapi = try service.vapiClient(credentials)
     var write = LedgeredWrite(
-      service: service, profile: credentials.profile, method: name, target: params.id, idempotencyKey: nil, fingerprint: "")
+      service: service, profile: credentials.profile, method: name, target: params.id, idempotencyKey: nil,
+      fingerprint: "")
     write.successDetail = params.changeSummary
     return try await write.run(NumberUpdate(vapi: vapi, id: params.id, body: params.body))
   }

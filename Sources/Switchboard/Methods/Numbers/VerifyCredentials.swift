@@ -32,7 +32,10 @@ enum VerifyCredentials: ServiceMethod {
       "Vapi fine, Twilio not set up",
       result: [
         "vapi": ["configured": true, "ok": true],
-        "twilio": ["configured": false, "ok": false, "error": ["kind": "credentials.missing", "message": .string(CredentialsMissing.twilioMessage)]],
+        "twilio": [
+          "configured": false, "ok": false,
+          "error": ["kind": "credentials.missing", "message": .string(CredentialsMissing.twilioMessage)],
+        ],
       ])
   ]
 
@@ -58,7 +61,9 @@ enum VerifyCredentials: ServiceMethod {
     } catch {
       let rpc = (error as? any RPCErrorConvertible)?.rpcError ?? .internalError
       let kind = errorKind(of: error)
-      return Check(configured: kind != DomainError.Kind.credentialsMissing.rawValue, ok: false, error: .init(kind: kind, message: rpc.message))
+      return Check(
+        configured: kind != DomainError.Kind.credentialsMissing.rawValue, ok: false,
+        error: .init(kind: kind, message: rpc.message))
     }
   }
 }
