@@ -4,7 +4,9 @@
 set -euo pipefail
 
 need_apt=()
-for pkg in libsqlite3-dev; do
+# libsqlite3-dev: the embedded store. libcurl4-openssl-dev: the MCP Swift SDK imports
+# FoundationNetworking, which links libcurl (Switchboard's own HTTP client does not use it).
+for pkg in libsqlite3-dev libcurl4-openssl-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ "${1:-}" = "--test" ]; then
