@@ -102,7 +102,7 @@ final class StderrSink: @unchecked Sendable {
       writing = true
       condition.unlock()
       // A closed stderr drops the text.
-      Array(text.utf8).withUnsafeBytes { StdioProcess.writeAll(STDERR_FILENO, $0) }
+      _ = Array(text.utf8).withUnsafeBytes { StdioProcess.writeAll(STDERR_FILENO, $0) }
       condition.lock()
       writing = false
       condition.broadcast()
