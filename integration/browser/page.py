@@ -56,7 +56,9 @@ class Page:
         return self.els("#numbers li.card")
 
     def card_numbers(self):
-        return [c.get_attribute("data-number") for c in self.cards()]
+        # read in one script: the list may be re-rendered between two element reads
+        return self.d.execute_script(
+            "return [...document.querySelectorAll('#numbers li.card')].map((li) => li.dataset.number)")
 
     def card(self, number):
         return self.el(f'#numbers li.card[data-number="{number}"]')
