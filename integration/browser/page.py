@@ -34,8 +34,10 @@ class Page:
         return self
 
     def wait_loaded(self):
+        """The list is shown and the usage of its numbers has been read (or has failed)."""
         self.wait(lambda d: not d.find_element(By.ID, "loading").is_displayed()
-                  and not d.find_element(By.ID, "refresh").get_attribute("disabled"))
+                  and not d.find_element(By.ID, "refresh").get_attribute("disabled")
+                  and not d.find_element(By.ID, "usage-status").text.startswith("Reading usage"))
 
     def el(self, css):
         return self.d.find_element(By.CSS_SELECTOR, css)

@@ -218,6 +218,7 @@ def test_upstream_error_text_and_profile_switch(browser, connected_bridge, seede
     page.wait_loaded()
     page.wait(lambda d: len(page.cards()) == len(fake.vapi_numbers()))
     assert page.el("#profile-select").get_attribute("value") == "default"
+    page.wait_loaded()  # the usage of the list is read before the bridge stops
 
 
 def test_keyboard_only(browser, connected_bridge, seeded):
@@ -281,6 +282,7 @@ def test_keyboard_only(browser, connected_bridge, seeded):
     page.success("Imported ")
     chosen = next(t for t in fake.twilio_numbers() if t["sid"] == second)
     assert fake.requests(provider="vapi", method="POST")[0]["json"]["number"] == chosen["phone_number"]
+    page.wait_loaded()  # the list and its usage are read again before the bridge stops
 
 
 def test_screenshots_of_every_modal_at_375_px(browser, connected_bridge, seeded):

@@ -64,6 +64,7 @@ def test_search_and_filters_narrow_the_list_at_the_fake(browser, connected_bridg
     page.wait(lambda d: page.card_numbers() == twilio)
     Select(page.el("#filter-provider")).select_by_value("")
     page.wait(lambda d: page.card_numbers() == everything)
+    page.wait_loaded()
 
 
 def test_usage_shows_the_seeded_calls_and_then_comes_from_the_cache(browser, connected_bridge, seeded):
@@ -95,7 +96,9 @@ def test_usage_shows_the_seeded_calls_and_then_comes_from_the_cache(browser, con
     assert f"{len(calls)} calls" in text and f"{minutes:.1f} min" in text and "provisional" in text
     assert "last call " in text and "synced " in text and "(cached)" not in text
     quiet_cell = page.el(f'#numbers li.card[data-id="{quiet["id"]}"] .usage')
-    assert quiet_cell.text.startswith("0 calls · 0.0 min") and "provisional" not in quiet_cell.text
+    quiet_text = quiet_cell.text
+    assert quiet_text.startswith("0 calls · 0.0 min") and "synced " in quiet_text
+    assert "provisional" not in quiet_text and "last call" not in quiet_text and "null" not in quiet_text
     assert page.el("#usage-status").text.startswith("Usage since ")
     # every number shown was asked about, once, for its own calls
     asked = sorted(r["query"]["phoneNumberId"] for r in fake.requests(provider="vapi", path="/call"))
@@ -107,6 +110,7 @@ def test_usage_shows_the_seeded_calls_and_then_comes_from_the_cache(browser, con
     page.click("#refresh")
     cached = "return document.querySelector(arguments[0])?.innerText ?? ''"  # one read: rows are re-rendered
     page.wait(lambda d: "(cached)" in d.execute_script(cached, cell_css))
+    page.wait_loaded()
     assert int(page.el(cell_css).get_attribute("data-calls")) == len(calls)
     assert fake.requests(provider="vapi", path="/call") == []
 
@@ -165,6 +169,7 @@ def test_release_several_with_the_typed_phrase(browser, connected_bridge, seeded
     remaining = [n["number"] for n in fake.vapi_numbers()]
     assert chosen[1]["number"] in remaining
     page.wait(lambda d: page.card_numbers() == remaining)
+    page.wait_loaded()
     # the one that failed is still selected, so it can be tried again
     assert page.el("#open-bulk-release").text == "Release selected (1)"
     assert page.card(chosen[1]["number"]).find_element(By.CSS_SELECTOR, "input.select").is_selected()

@@ -59,7 +59,7 @@ export function setupUsage(app) {
         const cell = $(`li[data-id="${CSS.escape(u.id)}"] .usage`);
         if (!cell) continue;
         Object.assign(cell.dataset, { calls: u.calls, minutes: u.minutes, notEnded: u.notEnded, lastCallAt: u.lastCallAt ?? "", syncedAt: u.syncedAt });
-        cell.replaceChildren(...usageLine(u));
+        cell.replaceChildren(...usageLine(u).filter(Boolean));
       }
       status.textContent = `Usage since ${formatDate(result.since)} (UTC), refreshed at most every ${MAX_AGE_SECONDS / 60} minutes.`;
     } catch (error) {
