@@ -24,7 +24,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 export const ALLOWED_METHODS = new Set([
   "getCredentialStatus", "setCredentials", "verifyCredentials", "listProfiles",
   "listNumbers", "listTwilio", "importNumber", "importNumbers", "createNumber", "updateNumber", "deleteNumber",
-  "listOperations", "$/cancelRequest",
+  "listOperations", "getUsage", "deleteNumbers", "$/cancelRequest",
 ]);
 
 /** Files the bridge serves, and their types. Nothing else in the folder is reachable. */

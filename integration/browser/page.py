@@ -34,8 +34,10 @@ class Page:
         return self
 
     def wait_loaded(self):
+        """The list is shown and the usage of its numbers has been read (or has failed)."""
         self.wait(lambda d: not d.find_element(By.ID, "loading").is_displayed()
-                  and not d.find_element(By.ID, "refresh").get_attribute("disabled"))
+                  and not d.find_element(By.ID, "refresh").get_attribute("disabled")
+                  and not d.find_element(By.ID, "usage-status").text.startswith("Reading usage"))
 
     def el(self, css):
         return self.d.find_element(By.CSS_SELECTOR, css)
@@ -56,7 +58,9 @@ class Page:
         return self.els("#numbers li.card")
 
     def card_numbers(self):
-        return [c.get_attribute("data-number") for c in self.cards()]
+        # read in one script: the list may be re-rendered between two element reads
+        return self.d.execute_script(
+            "return [...document.querySelectorAll('#numbers li.card')].map((li) => li.dataset.number)")
 
     def card(self, number):
         return self.el(f'#numbers li.card[data-number="{number}"]')

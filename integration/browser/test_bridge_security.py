@@ -4,10 +4,12 @@ showing that a refused request reached nobody."""
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -249,3 +251,17 @@ def test_the_binary_is_found_as_the_clients_find_it(tmp_path, how):
     finally:
         proc.terminate()
         assert proc.wait(10) == 0
+
+
+def test_the_allow_list_is_exactly_the_methods_the_page_calls():
+    """Every method the page's modules call is relayed, and nothing else is (besides $/cancelRequest,
+    which rpc.js sends when a request is aborted)."""
+    web = Path(BRIDGE).parent
+    called = set()
+    for module in (web / "js").glob("*.js"):
+        called |= set(re.findall(r'rpc\.call\("([^"]+)"', module.read_text()))
+    source = Path(BRIDGE).read_text()
+    block = re.search(r"ALLOWED_METHODS = new Set\(\[(.*?)\]\)", source, re.S).group(1)
+    allowed = set(re.findall(r'"([^"]+)"', block))
+    assert {"getUsage", "deleteNumbers", "listNumbers"} <= called
+    assert allowed == called | {"$/cancelRequest"}

@@ -1,5 +1,6 @@
 // The Phone Numbers page: wires the list, the messages, the profile switcher and the modals.
 import { $, errorText, formatDate, h, providerLabel } from "./dom.js";
+import { setupBulkRelease } from "./bulk-release-modal.js";
 import { setupCreate } from "./create-modal.js";
 import { setupHistory } from "./history-modal.js";
 import { setupImport } from "./import-modal.js";
@@ -7,11 +8,13 @@ import { setupNumberActions } from "./number-modals.js";
 import { setupSettings } from "./settings-modal.js";
 import { RpcClient } from "./rpc.js";
 import { defaultTransport } from "./transport.js";
+import { setupUsage } from "./usage.js";
 
 const app = {
   rpc: new RpcClient(defaultTransport()),
   profile: sessionStorage.getItem("switchboard.profile") || "default",
   numbers: [],
+  selected: new Set(),
   status: null,
 
   showSuccess(text) { banner("#success", text); banner("#error", ""); },
@@ -32,7 +35,17 @@ for (const el of document.querySelectorAll(".banner .dismiss")) {
   el.addEventListener("click", () => { el.parentElement.hidden = true; });
 }
 
-// -- the list -------------------------------------------------------------------------------------
+// -- the list: filters (listNumbers runs them), selection for bulk release -------------------------------------------------------------------------------------
+
+/** The filters set above the list, as listNumbers params (empty ones left out). */
+function filters() {
+  const params = {};
+  const search = $("#search").value.trim();
+  if (search) params.search = search;
+  if ($("#filter-provider").value) params.provider = $("#filter-provider").value;
+  if ($("#filter-status").value) params.status = $("#filter-status").value;
+  return params;
+}
 
 let loadSeq = 0;
 async function loadNumbers() {
@@ -45,16 +58,18 @@ async function loadNumbers() {
   empty.hidden = true;
   $("#refresh").disabled = true;
   try {
-    const result = await app.rpc.call("listNumbers", { profile: app.profile }, {
+    const result = await app.rpc.call("listNumbers", { profile: app.profile, ...filters() }, {
       onProgress: (v) => { if (v.message && seq === loadSeq) loading.textContent = `Loading phone numbers… ${v.message}`; },
     });
     if (seq !== loadSeq) return;
     app.numbers = result.numbers;
     renderNumbers();
+    app.loadUsage();
   } catch (error) {
     if (seq !== loadSeq) return;
     app.numbers = [];
     list.replaceChildren();
+    updateSelection();
     empty.hidden = false;
     const needsSetup = error.data?.kind === "credentials.missing";
     empty.replaceChildren(h("p", { class: "state-error" }, errorText(error)));
@@ -70,16 +85,34 @@ async function loadNumbers() {
 function renderNumbers() {
   const list = $("#numbers");
   const empty = $("#empty");
+  const visible = new Set(app.numbers.map((n) => n.id));
+  for (const id of app.selected) if (!visible.has(id)) app.selected.delete(id);
   list.replaceChildren(...app.numbers.map(numberCard));
   empty.hidden = app.numbers.length > 0;
   if (app.numbers.length === 0) {
-    empty.replaceChildren(h("p", {}, "No phone numbers yet. Import one from Twilio or create a free number."));
+    const filtered = Object.keys(filters()).length > 0;
+    empty.replaceChildren(h("p", {}, filtered ? "No phone numbers match these filters."
+      : "No phone numbers yet. Import one from Twilio or create a free number."));
   }
+  updateSelection();
+}
+
+/** Reflects `app.selected` in the "Select all" box and the "Release selected" button. */
+function updateSelection() {
+  const count = app.selected.size;
+  const button = $("#open-bulk-release");
+  button.disabled = count === 0;
+  button.textContent = count ? `Release selected (${count})` : "Release selected";
+  const all = $("#select-all");
+  all.checked = count > 0 && count === app.numbers.length;
+  all.indeterminate = count > 0 && count < app.numbers.length;
+  all.disabled = app.numbers.length === 0;
 }
 
 function numberCard(n) {
   const shown = n.number ?? n.sipUri ?? n.id;
   return h("li", { class: "card", "data-id": n.id, "data-number": shown },
+    h("input", { type: "checkbox", class: "select", "aria-label": `Select ${shown}`, checked: app.selected.has(n.id) }),
     h("div", { class: "card-main" },
       h("div", { class: "number" }, shown),
       h("div", { class: n.name ? "name" : "name unnamed" }, n.name ?? "Unnamed"),
@@ -87,6 +120,7 @@ function numberCard(n) {
         h("span", {}, `Created ${formatDate(n.createdAt)}`),
         n.assistantId ? h("span", {}, `Assistant ${n.assistantId}`) : null,
         n.fallbackDestination?.number ? h("span", {}, `Fallback ${n.fallbackDestination.number}`) : null),
+      h("div", { class: "usage" }),
     ),
     h("div", { class: "badges" },
       h("span", { class: `badge provider-${n.provider}` }, providerLabel(n.provider)),
@@ -147,11 +181,33 @@ $("#profile-select").addEventListener("change", (event) => {
 
 $("#refresh").addEventListener("click", () => { app.clearMessages(); loadNumbers(); });
 
+let searchTimer;
+$("#search").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(loadNumbers, 300);
+});
+for (const select of ["#filter-provider", "#filter-status"]) $(select).addEventListener("change", () => loadNumbers());
+
+$("#numbers").addEventListener("change", (event) => {
+  if (!event.target.matches("input.select")) return;
+  const id = event.target.closest("li").dataset.id;
+  if (event.target.checked) app.selected.add(id);
+  else app.selected.delete(id);
+  updateSelection();
+});
+$("#select-all").addEventListener("change", (event) => {
+  app.selected = new Set(event.target.checked ? app.numbers.map((n) => n.id) : []);
+  for (const box of document.querySelectorAll("#numbers input.select")) box.checked = event.target.checked;
+  updateSelection();
+});
+
 setupImport(app);
 setupCreate(app);
 setupSettings(app);
 setupNumberActions(app);
 setupHistory(app);
+setupUsage(app);
+setupBulkRelease(app);
 
 loadProfiles();
 loadStatus();
