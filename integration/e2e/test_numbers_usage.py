@@ -165,6 +165,23 @@ def test_incremental_refresh_makes_only_the_requests_it_needs(connected, fake):
     assert [(ms(r["query"]["createdAtGe"]), ms(r["query"]["createdAtLt"])) for r in reqs][0] == (older, since)
 
 
+def test_max_age_spares_requests_when_the_window_ends_now(connected, fake):
+    """Without `until` the window ends at each call's "now": a cache synced within `maxAgeSeconds`
+    still answers (the web page reads usage this way on every refresh)."""
+    fake.seed(vapi=2)
+    ids = [v["id"] for v in fake.vapi_numbers()]
+    first = call(connected, "getUsage", {"ids": ids, "maxAgeSeconds": 600})
+    assert not any(u["fromCache"] for u in first["usage"]) and len(call_requests(fake)) == 2
+    fake.clear_requests()
+    again = call(connected, "getUsage", {"ids": ids, "maxAgeSeconds": 600})
+    assert call_requests(fake) == [] and again["requests"] == 0
+    assert all(u["fromCache"] for u in again["usage"])
+    assert [u["calls"] for u in again["usage"]] == [u["calls"] for u in first["usage"]]
+    # maxAgeSeconds 0: always refreshed.
+    fresh = call(connected, "getUsage", {"ids": ids, "maxAgeSeconds": 0})
+    assert not any(u["fromCache"] for u in fresh["usage"]) and len(call_requests(fake)) == 2
+
+
 def test_every_number_of_the_account_progress_and_partial_results(connected, fake):
     fake.seed(vapi=5)
     ids = [v["id"] for v in fake.vapi_numbers()]

@@ -29,10 +29,16 @@ struct UsageSync: Sendable {
   }
 
   /// Makes the cache of `numberId` complete for [`since`, `until`) (ms). Nothing is asked when the
-  /// cache already covers the window and was synced at most `maxAge` ms ago.
-  func sync(numberId: String, since: Int64, until: Int64, now: Int64, maxAge: Int64) async throws -> Outcome {
+  /// cache already covers the window and was synced at most `maxAge` ms ago. When the window ends
+  /// "now" (`untilIsNow`: the caller gave no `until`), a cache complete up to its own sync time
+  /// covers it: calls since then are what `maxAge` accepts as not seen yet.
+  func sync(
+    numberId: String, since: Int64, until: Int64, untilIsNow: Bool = false, now: Int64, maxAge: Int64
+  ) async throws -> Outcome {
     let old = try vault.usageCoverage(profile: profile, numberId: numberId)
-    if let old, old.from <= since, old.until >= until, now - old.syncedAt <= maxAge {
+    if let old, old.from <= since, old.until >= (untilIsNow ? min(until, old.syncedAt) : until),
+      now - old.syncedAt <= maxAge
+    {
       return Outcome(syncedAt: old.syncedAt, fromCache: true)
     }
     var outcome = Outcome(syncedAt: now, fromCache: false)
