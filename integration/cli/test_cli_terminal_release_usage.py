@@ -43,13 +43,14 @@ def test_ctrl_c_mid_bulk_release_reports_released_interrupted_not_attempted(term
 
 
 def test_usage_shows_progress_then_the_table(term, creds, fake):
-    fake.seed(vapi=4)
+    fake.seed(vapi=6)
     for v in fake.state()["vapi"]:
         fake.seed_calls(v["id"], 3, since="2026-10-01T00:00:00Z", until="2026-10-31T00:00:00Z")
-    fake.fault("delay", provider="vapi", method="GET", path="/call", delayMs=300, times=None)
+    # up to 4 numbers are read at once: the bar shows "4 of 6" while the last two are read
+    fake.fault("delay", provider="vapi", method="GET", path="/call", delayMs=1500, times=None)
     term.run([binary_path(), "numbers", "usage", "--since", "2026-10-01", "--until", "2026-11-01"])
-    term.wait_for("of 4", timeout=30)
+    term.wait_for("of 6", timeout=30)
     assert term.wait_exit() == 0
     screen = term.screen()
     assert "NUMBER" in screen and "CALLS" in screen
-    assert sum(1 for v in fake.state()["vapi"] if v["number"] in screen) == 4
+    assert sum(1 for v in fake.state()["vapi"] if v["number"] in screen) == 6
