@@ -54,7 +54,15 @@ enum ToolCatalog {
       notes: [costsMoney]),
     ToolSpec(
       name: "getNumber", title: "Get a Vapi number",
-      annotations: .init(title: "Get a Vapi number", readOnlyHint: true, openWorldHint: true)),
+      annotations: .init(title: "Get a Vapi number", readOnlyHint: true, openWorldHint: true),
+      notes: ["Give `id` (the Vapi id) or `number` (E.164, e.g. +14155550100), not both."]),
+    ToolSpec(
+      name: "getUsage", title: "Show call usage of Vapi numbers",
+      annotations: .init(title: "Show call usage of Vapi numbers", readOnlyHint: true, openWorldHint: true),
+      notes: [
+        "Without `ids`, every number of the account. Pass `maxAgeSeconds` (for example 300) to reuse figures synced that recently without asking Vapi again; without it every number costs at least one request to Vapi."
+      ],
+      partialResultsMember: "usage"),
     ToolSpec(
       name: "updateNumber", title: "Update a Vapi number",
       annotations: .init(
@@ -69,6 +77,15 @@ enum ToolCatalog {
       notes: [
         "Irreversible. Ask the person first, and set `confirm` to the number (E.164) or id they confirmed: a mismatch deletes nothing."
       ]),
+    ToolSpec(
+      name: "deleteNumbers", title: "Release several Vapi numbers",
+      annotations: .init(
+        title: "Release several Vapi numbers", readOnlyHint: false, destructiveHint: true, idempotentHint: false,
+        openWorldHint: true),
+      notes: [
+        "Irreversible. Ask the person first, showing the numbers. `confirm` must be exactly `release N numbers`, N being how many ids are given (e.g. `release 3 numbers`): anything else deletes nothing. Each id succeeds or fails on its own; the result lists both."
+      ],
+      partialResultsMember: "results"),
     ToolSpec(
       name: "verifyCredentials", title: "Verify the stored credentials",
       annotations: .init(title: "Verify the stored credentials", readOnlyHint: true, openWorldHint: true),

@@ -29,6 +29,21 @@ enum ToolSummaries {
         "- \($0["sid"]?.stringValue ?? "?"): \($0["error"]?["message"]?.stringValue ?? "failed")"
       }
       return ([head] + failures).joined(separator: "\n")
+    case "deleteNumbers":
+      let results = result["results"]?.arrayValue ?? []
+      let head = "Released \(int(result["released"])), failed \(int(result["failed"]))"
+      let failures = results.filter { $0["ok"] != .bool(true) }.prefix(listedItems).map {
+        "- \($0["id"]?.stringValue ?? "?"): \($0["error"]?["message"]?.stringValue ?? "failed")"
+      }
+      return ([head] + failures).joined(separator: "\n")
+    case "getUsage":
+      let usage = result["usage"]?.arrayValue ?? []
+      let head =
+        "Usage of \(usage.count) number\(usage.count == 1 ? "" : "s") from \(result["since"]?.stringValue ?? "?") to \(result["until"]?.stringValue ?? "?")"
+      let lines = usage.prefix(listedItems).map { item in
+        "- \(item["id"]?.stringValue ?? "?"): \(int(item["calls"])) calls, \(decimal(item["minutes"])) min, $\(decimal(item["costUsd"]))"
+      }
+      return ([head] + lines + more(usage.count)).joined(separator: "\n")
     case "verifyCredentials":
       return ["vapi", "twilio"].map { provider in
         let check = result[provider]
@@ -99,6 +114,11 @@ enum ToolSummaries {
 
   private static func configured(_ provider: JSONValue?) -> String {
     provider?["configured"] == .bool(true) ? "configured" : "not configured"
+  }
+
+  private static func decimal(_ value: JSONValue?) -> String {
+    if case .number(let token)? = value { return token }
+    return "0"
   }
 
   private static func int(_ value: JSONValue?) -> Int {

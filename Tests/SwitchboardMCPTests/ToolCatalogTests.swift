@@ -18,11 +18,18 @@ final class ToolCatalogTests: XCTestCase {
 
   func testNoToolWritesASecretAndTheMoneyToolsSaySo() {
     let names = Set(ToolCatalog.specs.map(\.name))
-    XCTAssertEqual(names.count, 12)
+    XCTAssertEqual(names.count, 14)
     XCTAssertTrue(names.isDisjoint(with: ["setCredentials", "clearCredentials", "deleteProfile"]))
     for name in ["createNumber", "importNumber", "importNumbers"] {
       XCTAssertTrue(ToolCatalog.byName[name]!.notes.contains(ToolCatalog.costsMoney), name)
     }
     XCTAssertEqual(ToolCatalog.byName["deleteNumber"]?.annotations.destructiveHint, true)
+    let bulk = ToolCatalog.byName["deleteNumbers"]
+    XCTAssertEqual(bulk?.annotations.destructiveHint, true)
+    XCTAssertEqual(bulk?.annotations.idempotentHint, false)
+    XCTAssertEqual(bulk?.partialResultsMember, "results")
+    XCTAssertTrue(bulk?.notes.joined().contains("release N numbers") ?? false)
+    XCTAssertEqual(ToolCatalog.byName["getUsage"]?.annotations.readOnlyHint, true)
+    XCTAssertEqual(ToolCatalog.byName["getUsage"]?.partialResultsMember, "usage")
   }
 }

@@ -10,7 +10,7 @@ import pytest
 from switchboard_process import binary_path
 
 ROOT = Path(__file__).resolve().parents[2]
-STATUSES = [0, 64, 65, 66, 69, 70, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 130]
+STATUSES = [0, 64, 65, 66, 69, 70, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 130]
 
 
 def test_help_tells_where_the_protocol_is_and_lists_exit_statuses(cli):
@@ -20,7 +20,7 @@ def test_help_tells_where_the_protocol_is_and_lists_exit_statuses(cli):
     assert listed == STATUSES
     for kind in ("credentials.missing", "upstream.unauthorized", "upstream.error", "upstream.unavailable",
                  "upstream.rateLimited", "upstream.outcomeUnknown", "notFound", "conflict", "vault.locked",
-                 "vault.unsafe", "-32602"):
+                 "vault.unsafe", "usage.refused", "usage.tooDense", "-32602"):
         assert kind in text
     for command in ("call", "numbers", "credentials", "serve"):
         assert re.search(rf"^  {command}\b", text, re.M), command
@@ -41,7 +41,7 @@ def test_unknown_subcommand_names_itself_and_lists_the_real_ones(cli, args, path
     err = result.stderr.decode()
     assert f"'{args[-1]}' is not a {path} command" in err
     real = {"switchboard": "serve, call, numbers, credentials",
-            "switchboard numbers": "list, twilio, import, create, get, rename, route, release",
+            "switchboard numbers": "list, twilio, import, create, get, find, usage, rename, route, release",
             "switchboard credentials": "set, status, clear, verify, reset"}[path]
     assert real in err
 
@@ -61,7 +61,7 @@ COMP_WORDS=(switchboard numbers ""); COMP_CWORD=2; COMP_LINE="switchboard number
 _switchboard; echo "${{COMPREPLY[@]}}"
 """
     out = subprocess.run(["bash", "--norc", "--noprofile", "-c", probe], capture_output=True, text=True, check=True).stdout
-    for name in ("list", "twilio", "import", "create", "get", "rename", "route", "release"):
+    for name in ("list", "twilio", "import", "create", "get", "find", "usage", "rename", "route", "release"):
         assert name in out.split()
 
 

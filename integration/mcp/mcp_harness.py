@@ -20,9 +20,9 @@ sys.path.insert(0, str(HERE.parent / "e2e"))
 from secrets_scan import assert_no_secrets  # noqa: E402
 from switchboard_process import binary_path  # noqa: E402
 
-READ_ONLY = {"listNumbers", "listTwilio", "getNumber", "verifyCredentials", "getCredentialStatus", "listOperations",
-             "listProfiles"}
-TOOLS = READ_ONLY | {"importNumber", "importNumbers", "createNumber", "updateNumber", "deleteNumber"}
+READ_ONLY = {"listNumbers", "listTwilio", "getNumber", "getUsage", "verifyCredentials", "getCredentialStatus",
+             "listOperations", "listProfiles"}
+TOOLS = READ_ONLY | {"importNumber", "importNumbers", "createNumber", "updateNumber", "deleteNumber", "deleteNumbers"}
 
 
 class McpServer:

@@ -115,3 +115,12 @@ async def test_tools_list_matches_the_openrpc_document(mcp_server, spawn):
     assert delete["annotations"]["destructiveHint"] is True
     assert "confirm" in delete["inputSchema"]["required"]
     assert "credentials set" in tools["getCredentialStatus"]["description"]
+
+    bulk = tools["deleteNumbers"]
+    assert (bulk["annotations"]["destructiveHint"], bulk["annotations"]["idempotentHint"]) == (True, False)
+    assert "Irreversible" in bulk["description"] and "release N numbers" in bulk["description"]
+    assert sorted(bulk["inputSchema"]["required"]) == ["confirm", "ids"]
+    usage = tools["getUsage"]
+    assert usage["annotations"]["readOnlyHint"] is True and usage["annotations"]["openWorldHint"] is True
+    assert "maxAgeSeconds" in usage["description"] and "maxAgeSeconds" in usage["inputSchema"]["properties"]
+    assert "E.164" in tools["getNumber"]["description"] and "number" in tools["getNumber"]["inputSchema"]["properties"]

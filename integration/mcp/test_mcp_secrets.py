@@ -38,6 +38,9 @@ async def test_no_secret_in_anything_the_mcp_process_writes(mcp_server, fake, up
         created = await run("createNumber", {"areaCode": "415", "idempotencyKey": "scan-1"})
         await run("updateNumber", {"id": created.structured_content["id"], "name": "Renamed"})
         await run("deleteNumber", {"id": created.structured_content["id"], "confirm": created.structured_content["id"]})
+        await run("getUsage", {"ids": [some["id"]]})
+        doomed = [v["id"] for v in fake.state()["vapi"][1:3]]
+        await run("deleteNumbers", {"ids": doomed, "confirm": "release 2 numbers"})
         await run("listOperations", {})
         # failures: rejected credentials (the upstream 401 bodies) and server errors
         fake.fault("status", status=401, provider="vapi", times=None)

@@ -198,3 +198,58 @@ async def test_arguments_and_results_arrive_byte_exact(server, fake):
     assert patch["json"] == {"name": name}
     assert updated.structured_content["name"] == name and got.structured_content["name"] == name
     assert updated.content[0].text.startswith("Updated ")
+
+
+async def test_get_usage_counts_the_fakes_calls_and_reuses_the_cache(server, fake):
+    fake.seed(vapi=3)
+    a, b = fake.state()["vapi"][:2]
+    fake.seed_calls(a["id"], 7, since="2026-10-01T00:00:00Z", until="2026-10-31T00:00:00Z")
+    fake.seed_calls(b["id"], 3, since="2026-10-01T00:00:00Z", until="2026-10-31T00:00:00Z")
+    window = {"since": "2026-10-01T00:00:00Z", "until": "2026-11-01T00:00:00Z"}
+    async with server.session() as session:
+        schemas = await output_schemas(session)
+        fake.clear_requests()
+        got = await call_ok(session, schemas, "getUsage", {"ids": [a["id"], b["id"]], **window})
+        usage = got.structured_content["usage"]
+        assert [u["id"] for u in usage] == [a["id"], b["id"]]
+        assert [u["calls"] for u in usage] == [7, 3]
+        assert all(u["inbound"] + u["outbound"] == u["calls"] for u in usage)
+        assert got.content[0].text.startswith("Usage of 2 numbers")
+        calls = fake.requests(provider="vapi", method="GET", path="/call")
+        assert len(calls) == got.structured_content["requests"] >= 2
+
+        # with progress, the streamed items still come back whole (partial results member "usage")
+        fake.clear_requests()
+        updates = []
+
+        async def on_progress(progress, total, message):
+            updates.append(progress)
+
+        cached = await call_ok(session, schemas, "getUsage", {"ids": [a["id"], b["id"]], "maxAgeSeconds": 3600,
+                                                              **window}, progress_callback=on_progress)
+        assert updates, "progress notifications from getUsage"
+        assert sorted(u["id"] for u in cached.structured_content["usage"]) == sorted([a["id"], b["id"]])
+        assert all(u["fromCache"] for u in cached.structured_content["usage"])
+        assert not [r for r in fake.requests() if r["path"].startswith("/call")], "maxAgeSeconds: no request"
+
+
+async def test_delete_numbers_needs_the_exact_text_and_sends_one_delete_per_id(server, fake):
+    fake.seed(vapi=4)
+    ids = [v["id"] for v in fake.state()["vapi"][:3]]
+    async with server.session() as session:
+        schemas = await output_schemas(session)
+        fake.clear_requests()
+        wrong = await session.call_tool("deleteNumbers", {"ids": ids, "confirm": "release 2 numbers"})
+        assert wrong.is_error and "release 3 numbers" in wrong.content[0].text
+        assert fake.requests(method="DELETE") == [], "nothing sent on a wrong confirmation"
+
+        done = await call_ok(session, schemas, "deleteNumbers",
+                             {"ids": [*ids, UNKNOWN_ID], "confirm": "release 4 numbers"})
+        result = done.structured_content
+        assert (result["released"], result["failed"]) == (3, 1)
+        assert [r["ok"] for r in result["results"]] == [True, True, True, False]
+        assert result["results"][3]["error"]["data"]["kind"] == "notFound"
+        assert done.content[0].text.startswith("Released 3, failed 1")
+        deletes = fake.requests(method="DELETE")
+        assert [d["path"] for d in deletes] == [f"/phone-number/{i}" for i in [*ids, UNKNOWN_ID]]
+        assert not {v["id"] for v in fake.vapi_numbers()} & set(ids)

@@ -6,15 +6,17 @@ import JSONRPC
 struct NumbersCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "numbers",
-    abstract: "List, import, create, rename, route and release voice numbers.",
+    abstract: "List, find, import, create, rename, route and release voice numbers; show their call usage.",
     discussion: """
       Each subcommand runs the RPC method of the same service code (see protocol.md): list = listNumbers, \
       twilio = listTwilio, import = importNumbers, create = createNumber, get = getNumber, \
-      rename/route = updateNumber, release = deleteNumber. --json prints exactly the method's result.
+      find = getNumber {number}, usage = getUsage, rename/route = updateNumber, release = deleteNumber (one id) \
+      or deleteNumbers (several). --json prints exactly the method's result.
       """,
     subcommands: [
       NumbersListCommand.self, NumbersTwilioCommand.self, NumbersImportCommand.self, NumbersCreateCommand.self,
-      NumbersGetCommand.self, NumbersRenameCommand.self, NumbersRouteCommand.self, NumbersReleaseCommand.self,
+      NumbersGetCommand.self, NumbersFindCommand.self, NumbersUsageCommand.self, NumbersRenameCommand.self,
+      NumbersRouteCommand.self, NumbersReleaseCommand.self,
     ])
 }
 

@@ -25,6 +25,8 @@ enum ExitStatus {
   static let vaultLocked: Int32 = 81
   static let vaultCorrupt: Int32 = 82
   static let vaultUnsafe: Int32 = 83
+  static let usageRefused: Int32 = 84
+  static let usageTooDense: Int32 = 85
   static let cancelled: Int32 = 130
 
   /// The table printed by `--help` and copied into README.
@@ -47,6 +49,9 @@ enum ExitStatus {
     Row(
       status: vaultUnsafe, errorClass: "store unsafe (home folder owned or writable by others)", matches: "vault.unsafe"
     ),
+    Row(status: usageRefused, errorClass: "Vapi refused to list a number's calls", matches: "usage.refused"),
+    Row(
+      status: usageTooDense, errorClass: "too many calls in one millisecond to count", matches: "usage.tooDense"),
     Row(status: cancelled, errorClass: "cancelled (Ctrl-C)", matches: "-32800"),
   ]
 
@@ -65,6 +70,8 @@ enum ExitStatus {
       case "vault.locked": return vaultLocked
       case "vault.corrupt": return vaultCorrupt
       case "vault.unavailable": return vaultUnavailable
+      case "usage.refused": return usageRefused
+      case "usage.tooDense": return usageTooDense
       case let other where other.hasPrefix("vault.") && other.lowercased().contains("unsafe"): return vaultUnsafe
       default: break
       }
