@@ -8,6 +8,9 @@ enum NumberID: ParamRule {
     description: "The number's Vapi id.",
     pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
+  /// Ids are UUIDs: the same id in another case is the same id.
+  static func canonical(_ id: String) -> String { id.lowercased() }
+
   static func isValid(_ id: String) -> Bool {
     let bytes = Array(id.utf8)
     guard bytes.count == 36 else { return false }

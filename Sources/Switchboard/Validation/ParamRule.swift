@@ -12,6 +12,12 @@ protocol ParamRule {
   static var schema: JSONSchema { get }
   /// Whether `value` is acceptable.
   static func isValid(_ value: String) -> Bool
+  /// The form two values are compared in for duplicates (the value itself unless the kind says so).
+  static func canonical(_ value: String) -> String
+}
+
+extension ParamRule {
+  static func canonical(_ value: String) -> String { value }
 }
 
 extension KeyedDecodingContainer {
@@ -23,6 +29,28 @@ extension KeyedDecodingContainer {
   /// A required param of kind `rule`.
   func decode<Rule: ParamRule>(_ key: Key, as rule: Rule.Type) throws -> String {
     try decode(key, valid: Rule.isValid, reason: Rule.reason)
+  }
+
+  /// A list of 1…`limit` distinct params of kind `rule`: an invalid or repeated item is refused with
+  /// its index (`/ids/3`), a list of the wrong size with `countReason`.
+  func decodeDistinctList<Rule: ParamRule>(
+    _ key: Key, of rule: Rule.Type, limit: Int = 1000, countReason: String
+  ) throws -> [String] {
+    var list = try nestedUnkeyedContainer(forKey: key)
+    var items: [String] = []
+    var seen = Set<String>()
+    while !list.isAtEnd {
+      let item = try list.decode(String.self)
+      let index = list.currentIndex - 1
+      let reason: String? =
+        !Rule.isValid(item) ? Rule.reason : !seen.insert(Rule.canonical(item)).inserted ? "is a duplicate" : nil
+      if let reason { throw ParamsError(pointer: "/\(key.stringValue)/\(index)", reason: reason) }
+      items.append(item)
+    }
+    guard (1...limit).contains(items.count) else {
+      throw ParamsError(pointer: "/\(key.stringValue)", reason: countReason)
+    }
+    return items
   }
 
   /// A param of kind `rule` that may be absent (keep), `null` (clear) or a value (set).

@@ -34,26 +34,11 @@ struct NumbersImportCommand: AsyncParsableCommand {
     if let namePrefix { params["namePrefix"] = .string(namePrefix) }
     if let idempotencyKey { params["idempotencyKey"] = .string(idempotencyKey) }
     let progress = ProgressDisplay.ifTerminal(.bar)
-    var result = await CLIService.call(
+    let result = await CLIService.call(
       "importNumbers", params, errors: options.errors, progress: progress,
       onCancel: { error in reportCancel(error, sids: sids) })
-    if let progress, case .object(var object) = result {
-      object["results"] = .array(progress.collected)
-      result = .object(object)
-    }
-    let results = result["results"]?.arrayValue ?? []
-    if options.json {
-      NumberFormatting.printJSON(result)
-    } else {
-      printResults(results)
-      let imported = results.filter { $0["ok"] == .bool(true) }.count
-      Terminal.writeError("\(imported) imported, \(results.count - imported) failed.\n")
-    }
-    if let failure = results.first(where: { $0["ok"] != .bool(true) })?["error"] {
-      let code =
-        failure["code"].flatMap { if case .number(let t) = $0 { Int(t) } else { nil } } ?? RPCError.internalErrorCode
-      CLIService.exitNow(ExitStatus.forError(code: code, kind: failure["data"]?["kind"]?.stringValue))
-    }
+    BulkResults.report(
+      BulkResults.merged(result, progress: progress), json: options.json, done: "imported", table: printResults)
   }
 
   /// SIDs as given; E.164 numbers looked up in the Twilio account (all of them before any import).

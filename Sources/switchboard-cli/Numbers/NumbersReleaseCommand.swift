@@ -86,25 +86,10 @@ struct NumbersReleaseCommand: AsyncParsableCommand {
     }
     params["confirm"] = .string(answer!)
     let progress = ProgressDisplay.ifTerminal(.bar)
-    var result = await CLIService.call(
+    let result = await CLIService.call(
       "deleteNumbers", params, errors: options.errors, progress: progress, onCancel: reportCancel)
-    if let progress, case .object(var object) = result {
-      object["results"] = .array(progress.collected)
-      result = .object(object)
-    }
-    let results = result["results"]?.arrayValue ?? []
-    if options.json {
-      NumberFormatting.printJSON(result)
-    } else {
-      printResults(results)
-      let released = results.filter { $0["ok"] == .bool(true) }.count
-      Terminal.writeError("\(released) released, \(results.count - released) failed.\n")
-    }
-    if let failure = results.first(where: { $0["ok"] != .bool(true) })?["error"] {
-      let code =
-        failure["code"].flatMap { if case .number(let t) = $0 { Int(t) } else { nil } } ?? RPCError.internalErrorCode
-      CLIService.exitNow(ExitStatus.forError(code: code, kind: failure["data"]?["kind"]?.stringValue))
-    }
+    BulkResults.report(
+      BulkResults.merged(result, progress: progress), json: options.json, done: "released", table: printResults)
   }
 
   private func printResults(_ results: [JSONValue]) {

@@ -16,19 +16,7 @@ enum DeleteNumbers: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      var list = try c.nestedUnkeyedContainer(forKey: .ids)
-      var ids: [String] = []
-      var seen = Set<String>()
-      while !list.isAtEnd {
-        let id = try list.decode(String.self)
-        let index = list.currentIndex - 1
-        let reason: String? =
-          !NumberID.isValid(id) ? NumberID.reason : !seen.insert(id.lowercased()).inserted ? "is a duplicate" : nil
-        if let reason { throw ParamsError(pointer: "/ids/\(index)", reason: reason) }
-        ids.append(id)
-      }
-      guard (1...1000).contains(ids.count) else { throw ParamsError(pointer: "/ids", reason: "must hold 1-1000 ids") }
-      self.ids = ids
+      ids = try c.decodeDistinctList(.ids, of: NumberID.self, countReason: "must hold 1-1000 ids")
       confirm = try c.decode(String.self, forKey: .confirm)
       // Checked here, before anything is sent: the whole batch is refused on a wrong confirmation.
       guard confirm == Self.confirmation(ids.count) else {

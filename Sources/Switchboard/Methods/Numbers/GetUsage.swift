@@ -19,19 +19,7 @@ enum GetUsage: ServiceMethod {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
       if c.contains(.ids) {
-        var list = try c.nestedUnkeyedContainer(forKey: .ids)
-        var ids: [String] = []
-        var seen = Set<String>()
-        while !list.isAtEnd {
-          let id = try list.decode(String.self)
-          let index = list.currentIndex - 1
-          let reason: String? =
-            !NumberID.isValid(id) ? NumberID.reason : !seen.insert(id.lowercased()).inserted ? "is a duplicate" : nil
-          if let reason { throw ParamsError(pointer: "/ids/\(index)", reason: reason) }
-          ids.append(id)
-        }
-        guard (1...1000).contains(ids.count) else { throw ParamsError(pointer: "/ids", reason: "must hold 1-1000 ids") }
-        self.ids = ids
+        ids = try c.decodeDistinctList(.ids, of: NumberID.self, countReason: "must hold 1-1000 ids")
       }
       let dateReason = "must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z"
       since = try c.decodeIfPresent(.since, valid: { UsageTime.parse($0) != nil }, reason: dateReason).flatMap(

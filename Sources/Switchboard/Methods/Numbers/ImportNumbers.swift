@@ -15,21 +15,7 @@ enum ImportNumbers: ServiceMethod {
     init(from decoder: any Decoder) throws {
       let c = try decoder.container(keyedBy: CodingKeys.self)
       profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      var list = try c.nestedUnkeyedContainer(forKey: .sids)
-      var sids: [String] = []
-      var seen = Set<String>()
-      while !list.isAtEnd {
-        let sid = try list.decode(String.self)
-        let index = list.currentIndex - 1
-        let reason: String? =
-          !PhoneNumberSID.isValid(sid) ? PhoneNumberSID.reason : !seen.insert(sid).inserted ? "is a duplicate" : nil
-        if let reason { throw ParamsError(pointer: "/sids/\(index)", reason: reason) }
-        sids.append(sid)
-      }
-      guard (1...1000).contains(sids.count) else {
-        throw ParamsError(pointer: "/sids", reason: "must hold 1-1000 SIDs")
-      }
-      self.sids = sids
+      sids = try c.decodeDistinctList(.sids, of: PhoneNumberSID.self, countReason: "must hold 1-1000 SIDs")
       namePrefix = try c.decodeIfPresent(
         .namePrefix, valid: { $0.utf16.count < NumberName.maxLength }, reason: "must be shorter than 40 characters")
       // Each SID runs under "<key>/<sid>" (35 more bytes), which must still be a valid key.
