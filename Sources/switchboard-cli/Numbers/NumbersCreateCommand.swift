@@ -36,8 +36,7 @@ struct NumbersCreateCommand: AsyncParsableCommand {
       onCancel: CLIService.writeCancelled(
         "rerun with the same --idempotency-key (it never creates a second number), or check `switchboard numbers list`."
       ))
-    if options.json { return NumberFormatting.printJSON(number) }
-    NumberFormatting.printTable(NumberFormatting.numbersTable([number]))
+    NumberFormatting.printNumber(number, json: options.json)
     if number["status"]?.stringValue == "activating", let id = number["id"]?.stringValue {
       Terminal.writeError("The number is activating (a few minutes); follow it with: switchboard numbers get \(id)\n")
     }

@@ -20,7 +20,6 @@ struct NumbersFindCommand: AsyncParsableCommand {
     var params = options.params
     params["number"] = .string(number)
     let found = await CLIService.call("getNumber", params, errors: options.errors)
-    if options.json { return NumberFormatting.printJSON(found) }
-    NumberFormatting.printTable(NumberFormatting.numbersTable([found]))
+    NumberFormatting.printNumber(found, json: options.json)
   }
 }

@@ -15,7 +15,6 @@ struct NumbersGetCommand: AsyncParsableCommand {
     var params = options.params
     params["id"] = .string(id)
     let number = await CLIService.call("getNumber", params, errors: options.errors)
-    if options.json { return NumberFormatting.printJSON(number) }
-    NumberFormatting.printTable(NumberFormatting.numbersTable([number]))
+    NumberFormatting.printNumber(number, json: options.json)
   }
 }

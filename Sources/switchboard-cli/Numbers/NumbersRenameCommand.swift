@@ -28,7 +28,6 @@ struct NumbersRenameCommand: AsyncParsableCommand {
     let number = await CLIService.call(
       "updateNumber", params, errors: options.errors,
       onCancel: CLIService.writeCancelled("check it with `switchboard numbers get \(id)`."))
-    if options.json { return NumberFormatting.printJSON(number) }
-    NumberFormatting.printTable(NumberFormatting.numbersTable([number]))
+    NumberFormatting.printNumber(number, json: options.json)
   }
 }

@@ -74,6 +74,12 @@ enum NumberFormatting {
     return table
   }
 
+  /// One number as the RPC result (`--json`) or as a one-row table.
+  static func printNumber(_ number: JSONValue, json: Bool) {
+    if json { return printJSON(number) }
+    printTable(numbersTable([number]))
+  }
+
   /// Prints `value` as one line of JSON on stdout.
   static func printJSON(_ value: JSONValue) {
     Terminal.writeOutput(String(decoding: JSONWriter.encode(value), as: UTF8.self) + "\n")
