@@ -13,7 +13,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
-    .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     // Upstream HTTP (replaces URLSession and its libcurl): statically linked, BoringSSL included.
     .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -57,12 +56,12 @@ let package = Package(
       // has no code for them, whatever its environment says.
       swiftSettings: [.define("SWITCHBOARD_TEST_HOOKS", .when(configuration: .debug))]
     ),
-    // The MCP face (`switchboard mcp`): the service's methods as MCP tools, over the official Swift SDK.
+    // The MCP face (`switchboard mcp`): the service's methods as MCP tools, in an MCP session on the
+    // engine's stdio transport (no MCP SDK: the official one links FoundationNetworking and libcurl).
     .target(
       name: "SwitchboardMCP",
       dependencies: [
         "Switchboard", "JSON", "JSONRPC",
-        .product(name: "MCP", package: "swift-sdk"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -90,7 +89,12 @@ let package = Package(
     ),
     .testTarget(name: "VaultTests", dependencies: ["Vault", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "SwitchboardTests", dependencies: ["Switchboard", "JSON", "JSONRPC"]),
-    .testTarget(name: "SwitchboardMCPTests", dependencies: ["SwitchboardMCP", "JSON", "JSONRPC"]),
+    .testTarget(
+      name: "SwitchboardMCPTests",
+      dependencies: [
+        "SwitchboardMCP", "Switchboard", "JSON", "JSONRPC", .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
     .testTarget(name: "SwitchboardCLITests", dependencies: ["switchboard-cli", "Switchboard", "Telephony", "Vault"]),
   ]
 )

@@ -5,8 +5,8 @@
 - `tools/call listNumbers` on 1,000 numbers vs JSON-RPC `listNumbers`: spawn → the listing's reply
   (handshake first, as a host does) and sequential round trips on a running process.
 
-Both faces run the same service code; the difference is the MCP SDK (its transport, JSON coding,
-the result's `structuredContent` plus text) and the handshake.
+Both faces run the same service code on the same engine transport; the difference is the MCP session
+(the result's `structuredContent` plus text, progress put back into the result) and the handshake.
 """
 from __future__ import annotations
 

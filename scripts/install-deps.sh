@@ -4,9 +4,8 @@
 set -euo pipefail
 
 need_apt=()
-# libsqlite3-dev: the embedded store. libcurl4-openssl-dev: the MCP Swift SDK imports
-# FoundationNetworking, which links libcurl (Switchboard's own HTTP client does not use it).
-for pkg in libsqlite3-dev libcurl4-openssl-dev; do
+# libsqlite3-dev: the embedded store.
+for pkg in libsqlite3-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ "${1:-}" = "--test" ]; then

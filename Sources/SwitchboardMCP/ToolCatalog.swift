@@ -1,19 +1,5 @@
 import JSON
 import JSONRPC
-import MCP
-
-/// What MCP adds to an RPC method to make it a tool: a title, hints for the host, and notes for
-/// the assistant. Everything else (schemas, summary, behaviour) comes from the method itself.
-struct ToolSpec: Sendable {
-  /// The RPC method, which is also the tool's name.
-  var name: String
-  var title: String
-  var annotations: Tool.Annotations
-  /// Sentences appended to the method's summary.
-  var notes: [String] = []
-  /// For methods that stream partial results: the result member the streamed items belong in.
-  var partialResultsMember: String?
-}
 
 /// The tools `switchboard mcp` offers, in the order `tools/list` shows them.
 ///
@@ -109,19 +95,20 @@ enum ToolCatalog {
   /// Params the JSON-RPC face takes for `$/progress`; MCP carries progress in `_meta.progressToken` instead.
   static let progressParams: Set<String> = ["workDoneToken", "partialResultToken"]
 
-  /// The MCP tools, built from the router's method descriptors and shared schemas.
-  static func tools(from router: Router) -> [Tool] {
+  /// The MCP tools (`tools/list` entries), built from the router's method descriptors and shared schemas.
+  static func tools(from router: Router) -> [JSONValue] {
     let inliner = SchemaInliner(router.schemas)
     let descriptors = Dictionary(router.descriptors.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     return specs.map { spec in
       guard let descriptor = descriptors[spec.name], let result = descriptor.result else {
         preconditionFailure("tool \(spec.name) has no RPC method")
       }
-      return Tool(
-        name: spec.name, title: spec.title,
-        description: ([descriptor.summary] + spec.notes).joined(separator: " "),
-        inputSchema: ValueBridge.value(inputSchema(descriptor, inliner)), annotations: spec.annotations,
-        outputSchema: ValueBridge.value(outputSchema(result, inliner)))
+      return [
+        "name": .string(spec.name), "title": .string(spec.title),
+        "description": .string(([descriptor.summary] + spec.notes).joined(separator: " ")),
+        "inputSchema": inputSchema(descriptor, inliner), "outputSchema": outputSchema(result, inliner),
+        "annotations": spec.annotations.json,
+      ]
     }
   }
 

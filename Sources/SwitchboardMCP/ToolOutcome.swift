@@ -1,6 +1,5 @@
 import JSON
 import JSONRPC
-import MCP
 import Switchboard
 
 /// Turns a method's reply into what `tools/call` answers: a result with `structuredContent` and a
@@ -11,20 +10,15 @@ enum ToolOutcome {
     "switchboard credentials set --profile \(profile)"
   }
 
-  /// The result; `structuredContent` goes out as the bytes the engine encodes (see `RawResults`).
-  static func success(tool: String, result: JSONValue, results: RawResults) -> CallTool.Result {
-    let structured: Value? = .string(results.hold(result))
-    return CallTool.Result(
-      content: [.text(text: ToolSummaries.text(tool: tool, result: result), annotations: nil, _meta: nil)],
-      structuredContent: structured)
+  /// The result: the method's result as `structuredContent`, beside a short text for a person.
+  static func success(tool: String, result: JSONValue) -> JSONValue {
+    ["content": [text(ToolSummaries.text(tool: tool, result: result))], "structuredContent": result]
   }
 
-  /// The reply for a failed call, or a thrown JSON-RPC error for what is not the tool's own failure.
-  static func failure(_ error: any Error, profile: String) throws -> CallTool.Result {
-    guard let rpc = (error as? any RPCErrorConvertible)?.rpcError else {
-      // Never echo an unknown error's description: it is not written for the client.
-      throw MCPError.internalError("Internal error.")
-    }
+  /// The result for a failed call, or a thrown JSON-RPC error for what is not the tool's own failure.
+  static func failure(_ error: any Error, profile: String) throws(RPCError) -> JSONValue {
+    // Never echo an unknown error's description: it is not written for the client.
+    guard let rpc = (error as? any RPCErrorConvertible)?.rpcError else { throw RPCError.internalError }
     switch rpc.code {
     case RPCError.invalidParamsCode:
       // An argument the method refused: the assistant can correct it (MCP 2025-11-25 input validation errors).
@@ -37,16 +31,16 @@ enum ToolOutcome {
       }
       return toolError(message, rpc)
     default:
-      throw MCPError.serverError(code: rpc.code, message: rpc.message)
+      throw RPCError(code: rpc.code, message: rpc.message)
     }
   }
 
-  private static func toolError(_ message: String, _ rpc: RPCError) -> CallTool.Result {
-    var meta: [String: Value] = ["code": .int(rpc.code)]
-    if let kind = rpc.data?["kind"]?.stringValue { meta["kind"] = .string(kind) }
-    if let field = rpc.data?["field"]?.stringValue { meta["field"] = .string(field) }
-    return CallTool.Result(
-      content: [.text(text: message, annotations: nil, _meta: nil)], isError: true,
-      _meta: Metadata(additionalFields: ["switchboard/error": .object(meta)]))
+  private static func toolError(_ message: String, _ rpc: RPCError) -> JSONValue {
+    var detail: JSONObject = ["code": .int(rpc.code)]
+    if let kind = rpc.data?["kind"]?.stringValue { detail["kind"] = .string(kind) }
+    if let field = rpc.data?["field"]?.stringValue { detail["field"] = .string(field) }
+    return ["content": [text(message)], "isError": true, "_meta": ["switchboard/error": .object(detail)]]
   }
+
+  private static func text(_ text: String) -> JSONValue { ["type": "text", "text": .string(text)] }
 }

@@ -40,7 +40,7 @@ struct MCPCommand: AsyncParsableCommand {
       service.close()
       LogSetup.flush()
     }
-    try await MCPFace.serve(
+    await MCPFace.serve(
       service: service, input: STDIN_FILENO, output: protocolOutput, version: SwitchboardVersion.current, logger: logger
     )
   }

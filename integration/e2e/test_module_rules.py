@@ -22,7 +22,7 @@ ALLOWED = {
                   "Logging"},
     "Vault": {"GRDB", "Crypto"},
     "Switchboard": {"JSON", "JSONRPC", "Telephony", "Vault", "Logging"},
-    "SwitchboardMCP": {"Switchboard", "JSON", "JSONRPC", "MCP", "Logging"},
+    "SwitchboardMCP": {"Switchboard", "JSON", "JSONRPC", "Logging"},
     # Vault directly only for `credentials reset`, which must work on a store the service cannot open.
     "switchboard-cli": {"Switchboard", "SwitchboardMCP", "JSON", "JSONRPC", "Vault", "ArgumentParser", "Logging"},
 }

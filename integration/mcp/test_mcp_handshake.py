@@ -53,6 +53,32 @@ def test_requests_before_initialize_are_refused(spawn):
     assert reply["error"]["code"] == -32600
 
 
+def test_protocol_errors_on_the_wire(spawn):
+    """ping at any time, initialize once, -32601 for what MCP methods switchboard does not serve,
+    -32700 for a line that is not JSON, no batches; every line on stdout is a JSON-RPC frame."""
+    sb = spawn(args=["mcp"])
+    assert sb.call("ping") == {}
+    assert sb.request("tools/call", {"name": "listProfiles", "arguments": {}})["error"]["code"] == -32600
+    assert sb.call("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
+                                  "clientInfo": {"name": "raw", "version": "0"}})["protocolVersion"] == "2025-06-18"
+    sb.notify("notifications/initialized")
+    assert sb.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {}})["error"]["code"] == -32600
+    for method in ("resources/list", "prompts/list", "rpc.discover", "listNumbers"):
+        reply = sb.request(method)
+        assert reply["error"]["code"] == -32601, method
+    unknown_tool = sb.request("tools/call", {"name": "setCredentials", "arguments": {}})
+    assert unknown_tool["error"]["code"] == -32602
+    sb.write_raw(b"{not json\n")
+    assert sb.wait_for(lambda m: m.get("id") is None and "error" in m)["error"]["code"] == -32700
+    sb.write_raw(b'[{"jsonrpc":"2.0","id":99,"method":"ping"}]\n')
+    assert sb.wait_for(lambda m: m.get("id") is None and "error" in m)["error"]["code"] == -32600
+    assert sb.call("ping") == {}
+    sb.close_stdin()
+    assert sb.wait() == 0
+    for line in sb.stdout_bytes.splitlines():
+        assert json.loads(line)["jsonrpc"] == "2.0"
+
+
 def resolve(schema, components):
     """Inline `#/components/schemas/...` references (as the MCP face must)."""
     if isinstance(schema, list):

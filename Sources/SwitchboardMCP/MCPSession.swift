@@ -1,0 +1,202 @@
+import JSON
+import JSONRPC
+import Logging
+import Synchronization
+
+/// One MCP session over an engine `Transport`: the lifecycle, `ping`, `tools/list`, `tools/call`,
+/// cancellation, and the drain at the end.
+///
+/// Messages are handled in order on the transport's reading thread; `initialize`, `ping` and
+/// `tools/list` are answered there, each `tools/call` runs in its own task and answers when done
+/// (clients match replies by id). Every frame goes out through the transport's single writer.
+final class MCPSession: Sendable {
+  private let transport: any Transport
+  private let router: Router
+  private let tools: ToolList
+  private let handshake: Handshake
+  private let logger: Logger
+  private let calls = InFlightCalls()
+  private let initialized = Atomic<Bool>(false)
+  private let ended: AsyncStream<Never>
+  private let end: AsyncStream<Never>.Continuation
+
+  init(transport: any Transport, router: Router, handshake: Handshake, logger: Logger) {
+    self.transport = transport
+    self.router = router
+    self.tools = ToolList(router: router)
+    self.handshake = handshake
+    self.logger = logger
+    (ended, end) = AsyncStream.makeStream()
+  }
+
+  /// Serves until the input ends, `stop` is called or the output fails; then lets running calls
+  /// finish and writes their replies (up to `drainLimit`; later ones are cancelled and get -32802).
+  func run(drainLimit: Duration) async {
+    transport.start(
+      receive: { [self] in handle($0) }, inputEnded: { [self] in stop() },
+      outputFailed: { [self] in
+        logger.notice("The client stopped reading: exiting")
+        calls.cancelAll()
+        stop()
+      })
+    for await _ in ended {}
+    transport.stopReading()
+    if !(await calls.drain(within: drainLimit)) {
+      logger.warning("Cancelling \(calls.count) calls still running after \(drainLimit)")
+      calls.cancelAll()
+      _ = await calls.drain(within: .seconds(2))
+    }
+    transport.flush(timeout: .seconds(5))
+    transport.close()
+  }
+
+  /// Stops reading input (thread-safe, idempotent); running calls still finish.
+  func stop() {
+    transport.stopReading()
+    end.finish()
+  }
+
+  // MARK: Messages
+
+  func handle(_ event: FrameReader.Event) {
+    switch event {
+    case .framing:
+      break  // MCP's stdio transport is newline-delimited; the writer always writes lines.
+    case .frame(let bytes):
+      handleFrame(bytes)
+    case .oversized(let limit):
+      logger.warning("Skipped a frame over the \(limit)-byte limit")
+      sendError(.null, .invalidRequest("frame exceeds the size limit", data: ["limitBytes": .int(limit)]))
+    case .badHeader(let reason):
+      sendError(.null, .invalidRequest(reason))
+    }
+  }
+
+  private func handleFrame(_ bytes: [UInt8]) {
+    let value: JSONValue
+    do {
+      value = try JSONParser.parse(bytes)
+    } catch {
+      logger.info("Unparseable frame: \(error.reason) at byte \(error.offset)")
+      sendError(.null, .parseError(reason: error.reason))
+      return
+    }
+    if case .array = value {
+      sendError(.null, .invalidRequest("batches are not part of MCP"))
+      return
+    }
+    switch IncomingMessage(value) {
+    case .invalid(let id, let reason):
+      sendError(id, .invalidRequest(reason))
+    case .response(let id):
+      logger.info("Ignored a response from the client (id \(id.map { RPCError.bounded($0.description) } ?? "none"))")
+    case .notification(let method, let params):
+      handleNotification(method, params)
+    case .request(let id, let method, let params):
+      handleRequest(id: id, method: method, params: params)
+    }
+  }
+
+  private func handleNotification(_ method: String, _ params: JSONValue?) {
+    switch method {
+    case "notifications/cancelled":
+      guard let raw = params?["requestId"], let id = RequestID(raw) else {
+        logger.info("Ignored notifications/cancelled without a usable requestId")
+        return
+      }
+      logger.debug("Cancelled by the client: id \(RPCError.bounded(id.description))")
+      calls.cancel(id)
+    case "notifications/initialized":
+      break
+    default:
+      logger.debug("Ignored notification \(RPCError.bounded(method))")
+    }
+  }
+
+  private func handleRequest(id: RequestID, method: String, params: JSONValue?) {
+    logger.debug("-> \(RPCError.bounded(method)) id \(RPCError.bounded(id.description))")
+    switch method {
+    case "initialize":
+      do throws(RPCError) {
+        let result = try handshake.result(params)
+        guard !initialized.exchange(true, ordering: .acquiringAndReleasing) else {
+          throw RPCError.invalidRequest("the server is already initialized")
+        }
+        sendResult(id, JSONWriter.encode(result))
+      } catch {
+        sendError(id, error)
+      }
+    case "ping":
+      sendResult(id, Array("{}".utf8))
+    case "tools/list", "tools/call":
+      guard initialized.load(ordering: .acquiring) else {
+        sendError(id, .invalidRequest("the server is not initialized: send initialize first"))
+        return
+      }
+      if method == "tools/list" {
+        sendResult(id, tools.encodedResult)
+      } else {
+        startCall(id: id, params: params)
+      }
+    default:
+      sendError(id, .methodNotFound(method))
+    }
+  }
+
+  // MARK: Calls
+
+  private func startCall(id: RequestID, params: JSONValue?) {
+    let call: ToolCall
+    do throws(RPCError) {
+      call = try ToolCall(params)
+    } catch {
+      sendError(id, error)
+      return
+    }
+    guard calls.begin(id) else {
+      // Answered with id null: a reply carrying the id would resolve the client's original request.
+      sendError(.null, .invalidRequest("a request with this id is already in flight", data: ["id": id.json]))
+      return
+    }
+    let task = Task { [self, transport, router] in
+      let outcome: Result<JSONValue, any Error>
+      do {
+        outcome = .success(try await call.run(router: router) { transport.send($0) })
+      } catch {
+        outcome = .failure(error)
+      }
+      finish(id: id, tool: call.spec.name, outcome: outcome)
+    }
+    calls.attach(task, to: id)
+  }
+
+  private func finish(id: RequestID, tool: String, outcome: Result<JSONValue, any Error>) {
+    calls.finish(id) { ending in
+      switch (ending, outcome) {
+      case (.silent, _):
+        logger.debug("<- \(tool) id \(RPCError.bounded(id.description)): cancelled, no reply")
+      case (.serverCancelled, _):
+        sendError(id, .serverCancelled)
+      case (.reply, .success(let result)):
+        sendResult(id, JSONWriter.encode(result))
+      case (.reply, .failure(let error)):
+        if let error = error as? RPCError {
+          sendError(id, error)
+        } else {
+          logger.error("Internal error in tools/call \(tool): \(String(describing: type(of: error)))")
+          sendError(id, .internalError)
+        }
+      }
+    }
+  }
+
+  // MARK: Output
+
+  private func sendResult(_ id: RequestID, _ encoded: [UInt8]) {
+    transport.send(OutgoingMessage.result(id: id, encodedResult: encoded))
+  }
+
+  private func sendError(_ id: RequestID, _ error: RPCError) {
+    transport.send(OutgoingMessage.error(id: id, error))
+  }
+}
