@@ -28,6 +28,11 @@ struct MCPCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    await Self.serve(logLevel: logLevel)
+  }
+
+  /// Serves MCP until the client closes stdin (or SIGTERM/SIGINT) and the running calls are answered.
+  static func serve(logLevel: String?) async {
     StdioProcess.ignoreSIGPIPE()
     // Protocol frames go to a private copy of stdout; anything else printed lands on stderr.
     let protocolOutput = StdioProcess.protectStandardOutput()

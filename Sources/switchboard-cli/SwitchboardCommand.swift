@@ -24,6 +24,11 @@ struct SwitchboardCommand: AsyncParsableCommand {
     if CommandLine.arguments.count == 1 {
       Serve.serve(logLevel: nil, clientProcessID: nil)
     }
+    // MCP hosts spawn `switchboard mcp`: the same shortcut.
+    if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "mcp" {
+      await MCPCommand.serve(logLevel: nil)
+      return
+    }
     RootHelp.rejectUnknownSubcommand(CommandLine.arguments, known: configuration.subcommands)
     do {
       var command = try parseAsRoot()
