@@ -403,7 +403,8 @@ def loaded_phase(ctx: Context, r: Result, method: str, sdk_name: str, subjects: 
         sdk = med(m["sdk"])
         own_sb, own_sdk = sb - floor, sdk - floor
         ratio = own_sb / own_sdk if own_sdk > 0 else float("inf")
-        rows.append(stats_row(f"{sdk_name.removeprefix('the ').removesuffix('\'s')}, loaded", "the same listing", m["sdk"], floor))
+        sdk_label = sdk_name.removeprefix("the ").removesuffix("'s")
+        rows.append(stats_row(f"{sdk_label}, loaded", "the same listing", m["sdk"], floor))
         r.target(f"{method} own cost vs {sdk_name}, loaded machine ({load.count} busy loops, one per CPU)",
                  f"{own_sb:,.0f} ms vs {own_sdk:,.0f} ms (×{ratio:.{digits}f})", "≤ ⅙ of the SDK's (×0.17)",
                  ratio <= TARGET_OWN_RATIO)
