@@ -46,7 +46,6 @@ public enum ShutdownMethod: RPCMethod {
   public static let name = "shutdown"
   public static let summary =
     "Cancels in-flight requests (they end with -32802), returns null; every later request gets -32600. Send `exit` next."
-  public static let params: [ContentDescriptor] = []
   public static let result = ContentDescriptor("null", .null, required: true)
   public static let examples = [MethodExample("shutdown", result: .null)]
   public static func scheduling(for params: Params) -> Scheduling { .sequential }
@@ -59,7 +58,6 @@ public enum DiscoverMethod: RPCMethod {
   public static let name = "rpc.discover"
   public static let summary =
     "Returns the OpenRPC 1.3 document describing every method, generated from the router's definitions."
-  public static let params: [ContentDescriptor] = []
   public static let result = ContentDescriptor(
     "OpenRPC", .object([], description: "An OpenRPC document (https://spec.open-rpc.org).", open: true), required: true)
 }
