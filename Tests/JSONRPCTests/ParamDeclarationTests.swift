@@ -70,6 +70,16 @@ final class ParamDeclarationTests: XCTestCase {
     XCTAssertEqual(NoParams.descriptors, [])
   }
 
+  func testTheEngineDeclaresItsOwnParamsTheSameWay() {
+    let params = InitializeMethod.params
+    XCTAssertEqual(
+      params.map(\.name), ["processId", "clientInfo", "capabilities", "initializationOptions", "trace"])
+    XCTAssertEqual(params[0].summary, "The client's pid; the server exits when it dies.")
+    XCTAssertEqual(params[0].schema, .nullable(.integer(minimum: 1)))
+    XCTAssertEqual(params[2].schema, .any(description: "Client capabilities (accepted, currently unused)."))
+    XCTAssertNil(params[1].summary)
+  }
+
   func testADescriptionTakesThePlaceTheSchemaBuildersGiveIt() {
     XCTAssertEqual(
       JSONSchema.string(pattern: "^a$", maxLength: 3).describing("Role."),

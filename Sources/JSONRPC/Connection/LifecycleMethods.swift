@@ -2,12 +2,24 @@ import JSON
 
 /// `initialize`: optional LSP-style handshake.
 public enum InitializeMethod: RPCMethod {
-  public struct Params: Decodable, Sendable {
+  /// Unknown LSP members are ignored (registered with `strictParams: false`); the ones listed are
+  /// published, and the two the server uses are checked.
+  public struct Params: MethodParams {
+    @Param(schema: .nullable(.integer(minimum: 1)), summary: "The client's pid; the server exits when it dies.")
     public var processId: Int?
-    public var clientInfo: ClientInfo?
-    public struct ClientInfo: Decodable, Sendable {
+    @Param public var clientInfo: ClientInfo?
+    @Param(description: "Client capabilities (accepted, currently unused).") public var capabilities: JSONValue?
+    @Param(description: "Accepted, currently unused.") public var initializationOptions: JSONValue?
+    @Param(schema: .string(enumValues: ["off", "messages", "verbose"])) public var trace: JSONValue?
+
+    public init() {}
+
+    public struct ClientInfo: PlainParamValue {
       public var name: String
       public var version: String?
+      public static var schema: JSONSchema {
+        .object([("name", .string()), ("version", .string())], required: ["name"], open: true)
+      }
     }
   }
   public typealias Result = JSONValue
@@ -16,15 +28,6 @@ public enum InitializeMethod: RPCMethod {
     "Optional handshake: tells the server who the client is; returns server info and capabilities."
   public static let description: String? =
     "Requests work without it. When sent, it must be the first request and is accepted once; `processId` makes the server exit when that process dies. Unknown LSP fields are ignored."
-  public static let params = [
-    ContentDescriptor(
-      "processId", .nullable(.integer(minimum: 1)), summary: "The client's pid; the server exits when it dies."),
-    ContentDescriptor(
-      "clientInfo", .object([("name", .string()), ("version", .string())], required: ["name"], open: true)),
-    ContentDescriptor("capabilities", .any(description: "Client capabilities (accepted, currently unused).")),
-    ContentDescriptor("initializationOptions", .any(description: "Accepted, currently unused.")),
-    ContentDescriptor("trace", .string(enumValues: ["off", "messages", "verbose"])),
-  ]
   public static let result = ContentDescriptor(
     "InitializeResult",
     .object(

@@ -14,20 +14,26 @@ import JSON
 @propertyWrapper
 public struct Param<Value: ParamValue>: Sendable {
   private enum State: Sendable {
-    /// The declaration (`MethodParams.init()`): what `rpc.discover` says beyond the value type.
-    case declared(description: String?, schema: JSONSchema?)
+    /// The declaration: what `rpc.discover` says beyond the value type. (Decoding starts from the
+    /// declaration too, so a declared schema is built only when `rpc.discover` asks.)
+    case declared(description: String?, schema: (@Sendable () -> JSONSchema)?, summary: String?)
     case decoded(Value)
   }
   private let state: State
 
   /// A param described by its value type alone.
-  public init() { state = .declared(description: nil, schema: nil) }
+  public init() { state = .declared(description: nil, schema: nil, summary: nil) }
 
-  /// A param whose schema says `description` (its role) instead of the value type's own.
-  public init(description: String) { state = .declared(description: description, schema: nil) }
+  /// A param whose schema says `description` (its role) instead of the value type's own; `summary`
+  /// is the descriptor's own one-line summary, if any.
+  public init(description: String, summary: String? = nil) {
+    state = .declared(description: description, schema: nil, summary: summary)
+  }
 
   /// A param published with `schema` (for a plain value whose bounds are documentation only).
-  public init(schema: JSONSchema) { state = .declared(description: nil, schema: schema) }
+  public init(schema: @autoclosure @escaping @Sendable () -> JSONSchema, summary: String? = nil) {
+    state = .declared(description: nil, schema: schema, summary: summary)
+  }
 
   init(decoded value: Value) { state = .decoded(value) }
 
@@ -42,14 +48,16 @@ public struct Param<Value: ParamValue>: Sendable {
   /// The OpenRPC content descriptor of this param, named `name`.
   func descriptor(named name: String) -> ContentDescriptor {
     var schema = Value.schema
-    if case .declared(let description, let declared) = state {
+    var summary: String?
+    if case .declared(let description, let declared, let declaredSummary) = state {
       if let declared {
-        schema = declared
+        schema = declared()
       } else if let description {
         schema = Value.schema(describedAs: description)
       }
+      summary = declaredSummary
     }
-    return ContentDescriptor(name, schema, required: Value.isRequired)
+    return ContentDescriptor(name, schema, required: Value.isRequired, summary: summary)
   }
 }
 
