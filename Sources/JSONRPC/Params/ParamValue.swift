@@ -70,6 +70,12 @@ extension PlainParamValue {
   public static func decodeParam<Key: CodingKey>(_ key: Key, in container: KeyedDecodingContainer<Key>) throws -> Self {
     try container.decode(Self.self, forKey: key)
   }
+
+  public static func decodeParamIfPresent<Key: CodingKey>(_ key: Key, in container: KeyedDecodingContainer<Key>)
+    throws -> Self?
+  {
+    try container.decodeIfPresent(Self.self, forKey: key)
+  }
 }
 
 extension String: PlainParamValue {

@@ -30,9 +30,17 @@ extension ParamRule {
   /// A string that must pass the rule: absent or `null` is "required", anything else not a
   /// string "expected a string", a string that fails the rule `reason`.
   static func decodeParam<Key: CodingKey>(_ key: Key, in container: KeyedDecodingContainer<Key>) throws -> Self {
-    guard let value = try container.decodeIfPresent(String.self, forKey: key) else {
+    guard let value = try decodeParamIfPresent(key, in: container) else {
       throw DecodingError.keyNotFound(key, .init(codingPath: container.codingPath, debugDescription: "required"))
     }
+    return value
+  }
+
+  /// Absent or `null` is nil (one look-up of the member).
+  static func decodeParamIfPresent<Key: CodingKey>(_ key: Key, in container: KeyedDecodingContainer<Key>) throws
+    -> Self?
+  {
+    guard let value = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
     guard isValid(value) else {
       throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: reason)
     }

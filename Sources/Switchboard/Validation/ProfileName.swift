@@ -30,6 +30,17 @@ public struct ProfileName: ParamValue, Hashable, CustomStringConvertible {
     return name
   }
 
+  /// Absent or `null` is nil (one look-up of the member).
+  public static func decodeParamIfPresent<Key: CodingKey>(_ key: Key, in container: KeyedDecodingContainer<Key>)
+    throws -> ProfileName?
+  {
+    guard let raw = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+    guard let name = ProfileName(raw) else {
+      throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: reason)
+    }
+    return name
+  }
+
   /// The scheduling key for requests on this profile.
   var schedulingKey: String { "profile:" + value }
 }

@@ -45,6 +45,7 @@ enum UpdateNumber: ServiceMethod {
     let value: String
     static func isValid(_ id: String) -> Bool { !id.isEmpty && id.utf8.count <= 100 }
   }
+
   typealias Result = Number
   static let name = "updateNumber"
   static let summary =
