@@ -5,9 +5,9 @@ import Telephony
 
 /// `listTwilio`: the voice-capable numbers of the Twilio account, each marked imported or not.
 enum ListTwilio: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var includeNonVoice: Bool?
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param(description: "Also list numbers without voice capability (default false).") var includeNonVoice: Bool?
   }
   struct Result: Encodable, Sendable {
     var numbers: [TwilioNumber]
@@ -20,11 +20,6 @@ enum ListTwilio: ServiceMethod {
     "Lists every number of the Twilio account (all pages), voice-capable only unless `includeNonVoice`, each with `imported` and `vapiId` from the Vapi list."
   static let description: String? =
     "Needs the Twilio credentials; the Vapi list is fetched at the same time when a Vapi key is stored (else `vapiChecked` is false and every `imported` is false). With `partialResultToken` each page is streamed as `$/progress` and the final result carries `numbers: []` and the total `count`."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor(
-      "includeNonVoice", .boolean(description: "Also list numbers without voice capability (default false).")),
-  ]
   static let reportsProgress = true
   static let result = ContentDescriptor(
     "TwilioNumbers",
