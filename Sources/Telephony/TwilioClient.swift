@@ -50,9 +50,18 @@ public struct TwilioClient: Sendable {
     var seen = Set<String>()
     var visited = Set<String>()
     var page = 1
+    // Page n + 1 is requested as soon as page n's `next_page_uri` is read, while page n is parsed.
+    let pipeline = PagePipeline<URL, TwilioIncomingNumberPage> { number, url, announce in
+      try await send(.get, url, template: template) { data in
+        try TwilioIncomingNumberPage.read(data) { next in
+          announce(number < Self.maxPages ? next.flatMap { $0.isEmpty ? nil : resolve(nextPageURI: $0) } : nil)
+        }
+      }
+    }
+    defer { pipeline.finish() }
     while true {
       try Task.checkCancellation()
-      let result = try await send(.get, url, template: template, as: TwilioIncomingNumberPage.self)
+      let result = try await pipeline.page(page, at: url)
       var fresh: [TwilioIncomingNumber] = []
       fresh.reserveCapacity(result.numbers.count)
       for item in result.numbers where seen.insert(item.sid).inserted {
@@ -139,11 +148,15 @@ public struct TwilioClient: Sendable {
   private func send<T: WireReadable>(_ method: HTTPMethod, _ url: URL, template: String, as type: T.Type)
     async throws -> T
   {
+    try await send(method, url, template: template) { try T.read($0) }
+  }
+
+  private func send<T: Sendable>(
+    _ method: HTTPMethod, _ url: URL, template: String, decode: (Data) throws -> T
+  ) async throws -> T {
     let request = HTTPRequest(method: method, url: url, headers: headers, pathTemplate: template)
     do {
-      return try await transport.send(request, provider: .twilio, redactor: redactor) { data in
-        try T.read(data)
-      }
+      return try await transport.send(request, provider: .twilio, redactor: redactor, decode: decode)
     } catch let error as UpstreamError {
       throw error.notFoundOnlyForOneResource(template)
     }
