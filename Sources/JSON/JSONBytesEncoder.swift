@@ -197,6 +197,8 @@ final class StreamState {
       return writeDouble(unsafeBitCast(value, to: Double.self))
     } else if T.self == JSONValue.self {
       writer.write(value as! JSONValue)
+    } else if T.self == JSONFragment.self {
+      writer.writeRaw((value as! JSONFragment).bytes)
     } else if T.self == Int32.self || T.self == UInt.self || T.self == UInt64.self || T.self == UInt32.self
       || T.self == Int16.self || T.self == UInt16.self || T.self == Int8.self || T.self == UInt8.self
     {

@@ -40,7 +40,19 @@ public struct VapiClient: Sendable {
     search: String? = nil,
     onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [VapiPhoneNumber] {
-    try await walkPhoneNumbers(search: search, onPage: onPage)
+    var all: [VapiPhoneNumber] = []
+    try await walkPhoneNumbers(search: search, keep: { all.append(contentsOf: $0) }, onPage: onPage)
+    return all
+  }
+
+  /// The same walk as `listPhoneNumbers`, without keeping the numbers: each page's new items go to
+  /// `onPage` only, and are released once it returns (a 10,000-number account never has more than
+  /// two pages of models alive). Returns how many distinct numbers there were.
+  @discardableResult
+  public func forEachPhoneNumberPage(
+    search: String? = nil, onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void
+  ) async throws -> Int {
+    try await walkPhoneNumbers(search: search, keep: { _ in }, onPage: onPage)
   }
 
   /// The number whose E.164 is exactly `e164`, or nil: Vapi has no exact number filter, so this
@@ -58,7 +70,7 @@ public struct VapiClient: Sendable {
     guard !digits.isEmpty, digits.count <= 100 else {
       throw UpstreamError(provider: .vapi, kind: .rejected, reason: "invalid search")
     }
-    return try await walkPhoneNumbers(search: digits) { _, _ in }
+    return try await listPhoneNumbers(search: digits)
   }
 
   /// Where one page of the walk is: its number and the pin (`createdAtLe`, from page 2 on).
@@ -68,9 +80,10 @@ public struct VapiClient: Sendable {
   }
 
   private func walkPhoneNumbers(
-    search: String?, onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void
-  ) async throws -> [VapiPhoneNumber] {
-    var all: [VapiPhoneNumber] = []
+    search: String?, keep: ([VapiPhoneNumber]) -> Void,
+    onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void
+  ) async throws -> Int {
+    var total = 0
     var seen = Set<String>()
     var pin: String?
     var page = 1
@@ -102,12 +115,13 @@ public struct VapiClient: Sendable {
       for item in result.results where seen.insert(item.id).inserted {
         fresh.append(item)
       }
-      all.append(contentsOf: fresh)
-      try await onPage(fresh, PageProgress(page: page, itemsSoFar: all.count, totalItems: result.metadata?.totalItems))
+      total += fresh.count
+      keep(fresh)
+      try await onPage(fresh, PageProgress(page: page, itemsSoFar: total, totalItems: result.metadata?.totalItems))
 
       let more = Self.walkGoesOn(result.metadata, count: result.results.count)
       // A page with nothing new means the server is not advancing: stop rather than loop.
-      if !more || result.results.isEmpty || fresh.isEmpty { return all }
+      if !more || result.results.isEmpty || fresh.isEmpty { return total }
       if page >= Self.maxPages {
         throw UpstreamError(provider: .vapi, kind: .unavailable, reason: "pagination did not end")
       }

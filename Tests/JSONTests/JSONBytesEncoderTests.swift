@@ -267,4 +267,30 @@ final class JSONBytesEncoderTests: XCTestCase {
       XCTAssertEqual(String(decoding: writer.bytes, as: UTF8.self), String(value))
     }
   }
+
+  struct Prebuilt: Encodable {
+    var numbers: JSONFragment
+    var count: Int
+  }
+
+  /// An array built element by element (`JSONArrayBuilder`) and spliced in as a fragment gives the
+  /// bytes of the same array encoded whole, on both paths.
+  func testArrayBuiltPieceByPieceMatchesTheWholeArray() throws {
+    for size in [0, 1, 2, 57] {
+      let numbers = (0..<size).map { i in
+        Listed(
+          sid: "PN\(i)", phoneNumber: "+1\(i)", friendlyName: "\u{2028}\"\(i)",
+          capabilities: Capabilities(voice: true, sms: false, mms: i % 2 == 0, fax: false), imported: i % 2 == 1,
+          vapiId: i % 2 == 1 ? "v\(i)" : nil)
+      }
+      var builder = JSONArrayBuilder()
+      for number in numbers { try builder.append(number) }
+      XCTAssertEqual(builder.count, size)
+      let prebuilt = Prebuilt(numbers: builder.finish(), count: size)
+      let whole = Listing(numbers: numbers, count: size, vapiChecked: true)
+      let expected = try direct(whole).replacingOccurrences(of: #","vapiChecked":true"#, with: "")
+      try check(prebuilt, expected)
+      XCTAssertTrue(try streams(prebuilt))
+    }
+  }
 }

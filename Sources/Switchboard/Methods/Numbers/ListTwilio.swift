@@ -68,7 +68,10 @@ enum ListTwilio: ServiceMethod {
     // as soon as that index is known, earlier pages are held until then.
     let stream = PartialPageStream(context: context, includeNonVoice: includeNonVoice)
     let vapiTask = Task { () throws -> [String: String] in
-      let index = ImportedIndex.byNumber(try await vapi?.listPhoneNumbers() ?? [])
+      // Built page by page: the Vapi models are released as each page is indexed.
+      let building = Mutex<[String: String]>([:])
+      try await vapi?.forEachPhoneNumberPage { page, _ in building.withLock { ImportedIndex.add(page, to: &$0) } }
+      let index = building.withLock { $0 }
       try stream.indexReady(index)
       return index
     }
