@@ -42,6 +42,7 @@ public struct JSONBytesEncoder: Sendable {
     bytes = state.takeBytes()
     if failed {
       // Out of order or throwing: the tree path decides (and throws the same error, if any).
+      state.restoreAdoptions(from: bytes)
       bytes.removeSubrange(start...)
       let fallback = JSONWriter.encode(try JSONValueEncoder().encode(value))
       bytes.append(contentsOf: fallback)
@@ -198,7 +199,7 @@ final class StreamState {
     } else if T.self == JSONValue.self {
       writer.write(value as! JSONValue)
     } else if T.self == JSONFragment.self {
-      writer.writeRaw((value as! JSONFragment).bytes)
+      writeFragment(value as! JSONFragment)
     } else if T.self == Int32.self || T.self == UInt.self || T.self == UInt64.self || T.self == UInt32.self
       || T.self == Int16.self || T.self == UInt16.self || T.self == Int8.self || T.self == UInt8.self
     {
@@ -210,6 +211,39 @@ final class StreamState {
       return false
     }
     return true
+  }
+
+  /// A fragment's bytes: a large one (next to what is written so far) becomes the output buffer,
+  /// with the output so far moved in front of it; a small one is copied.
+  func writeFragment(_ fragment: JSONFragment) {
+    var taken = fragment.storage.take()
+    if taken.count >= Self.adoptedFragmentBytes && writer.bytes.count <= taken.count / 8 {
+      let range = writer.bytes.count..<(writer.bytes.count + taken.count)
+      // In place when the fragment's buffer has room (it usually has: arrays grow geometrically).
+      taken.insert(contentsOf: writer.bytes, at: 0)
+      writer.bytes = []
+      swap(&writer.bytes, &taken)
+      adoptions.append(Adoption(storage: fragment.storage, range: range))
+    } else {
+      writer.writeRaw(taken)
+      fragment.storage.restore(taken)
+    }
+  }
+
+  /// Fragments at least this large are adopted rather than copied.
+  static let adoptedFragmentBytes = 64 << 10
+
+  /// A fragment whose bytes became the output's, at `range` of it.
+  struct Adoption {
+    let storage: JSONFragment.Storage
+    let range: Range<Int>
+  }
+  var adoptions: [Adoption] = []
+
+  /// Gives adopted fragments their bytes back (from `output`), before the tree path encodes them.
+  func restoreAdoptions(from output: [UInt8]) {
+    for adoption in adoptions { adoption.storage.restore(Array(output[adoption.range])) }
+    adoptions = []
   }
 
   @inline(__always)

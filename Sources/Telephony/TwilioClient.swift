@@ -41,12 +41,30 @@ public struct TwilioClient: Sendable {
   public func listIncomingPhoneNumbers(
     onPage: @Sendable ([TwilioIncomingNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [TwilioIncomingNumber] {
+    var all: [TwilioIncomingNumber] = []
+    try await walkIncomingPhoneNumbers(keep: { all.append(contentsOf: $0) }, onPage: onPage)
+    return all
+  }
+
+  /// The same walk as `listIncomingPhoneNumbers`, without keeping the numbers: each page's new
+  /// items go to `onPage` only. Returns how many distinct numbers there were.
+  @discardableResult
+  public func forEachIncomingPhoneNumberPage(
+    onPage: @Sendable ([TwilioIncomingNumber], PageProgress) async throws -> Void
+  ) async throws -> Int {
+    try await walkIncomingPhoneNumbers(keep: { _ in }, onPage: onPage)
+  }
+
+  private func walkIncomingPhoneNumbers(
+    keep: ([TwilioIncomingNumber]) -> Void,
+    onPage: @Sendable ([TwilioIncomingNumber], PageProgress) async throws -> Void
+  ) async throws -> Int {
     let template = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json"
     guard
       var url = URLBuilding.url(
         baseURL, path: accountPath + "/IncomingPhoneNumbers.json", query: [("PageSize", String(Self.pageSize))])
     else { throw UpstreamError(provider: .twilio, kind: .unavailable, reason: "invalid URL") }
-    var all: [TwilioIncomingNumber] = []
+    var total = 0
     var seen = Set<String>()
     var visited = Set<String>()
     var page = 1
@@ -67,10 +85,11 @@ public struct TwilioClient: Sendable {
       for item in result.numbers where seen.insert(item.sid).inserted {
         fresh.append(item)
       }
-      all.append(contentsOf: fresh)
-      try await onPage(fresh, PageProgress(page: page, itemsSoFar: all.count, totalItems: nil))
+      total += fresh.count
+      keep(fresh)
+      try await onPage(fresh, PageProgress(page: page, itemsSoFar: total, totalItems: nil))
 
-      guard let next = result.nextPageURI, !next.isEmpty, visited.insert(next).inserted else { return all }
+      guard let next = result.nextPageURI, !next.isEmpty, visited.insert(next).inserted else { return total }
       guard let nextURL = resolve(nextPageURI: next) else {
         throw UpstreamError(provider: .twilio, kind: .unavailable, reason: "invalid next_page_uri")
       }

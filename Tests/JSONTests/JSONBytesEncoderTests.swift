@@ -293,4 +293,48 @@ final class JSONBytesEncoderTests: XCTestCase {
       XCTAssertTrue(try streams(prebuilt))
     }
   }
+
+  /// A large fragment's buffer becomes the output (what came before is moved in front of it): the
+  /// bytes are those of the whole array encoded at once, on the first encoding.
+  func testLargeFragmentIsAdoptedWithTheSameBytes() throws {
+    let numbers = (0..<3000).map { i in
+      Listed(
+        sid: "PN\(i)", phoneNumber: "+1\(i)", friendlyName: "name \(i)",
+        capabilities: Capabilities(voice: true, sms: false, mms: false, fax: false), imported: false, vapiId: nil)
+    }
+    var builder = JSONArrayBuilder()
+    for number in numbers { try builder.append(number) }
+    let fragment = builder.finish()
+    XCTAssertGreaterThan(fragment.bytes.count, StreamState.adoptedFragmentBytes)
+    let expected = try tree(Listing(numbers: numbers, count: 3000, vapiChecked: true))
+      .replacingOccurrences(of: #","vapiChecked":true"#, with: "")
+    var reply = Array(#"{"jsonrpc":"2.0","id":1,"result":"#.utf8)
+    reply.reserveCapacity(1 << 20)
+    try JSONBytesEncoder().encode(Prebuilt(numbers: fragment, count: 3000), appendingTo: &reply)
+    XCTAssertEqual(String(decoding: reply, as: UTF8.self), #"{"jsonrpc":"2.0","id":1,"result":"# + expected)
+  }
+
+  /// An encoding that falls back to the tree path after a large fragment was adopted gives the
+  /// fragment its bytes back first: the output is the tree path's.
+  struct FragmentThenDuplicate: Encodable {
+    let fragment: JSONFragment
+    enum Keys: String, CodingKey { case a, big }
+    func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: Keys.self)
+      try c.encode(1, forKey: .a)
+      try c.encode(fragment, forKey: .big)
+      try c.encode(2, forKey: .a)
+    }
+  }
+
+  func testFallbackAfterAnAdoptedFragmentRestoresIt() throws {
+    var builder = JSONArrayBuilder()
+    for i in 0..<20_000 { try builder.append("item \(i) \u{2028}") }
+    let bytes = builder.finish().bytes
+    let adopted = FragmentThenDuplicate(fragment: JSONFragment(bytes: bytes))
+    let reference = FragmentThenDuplicate(fragment: JSONFragment(bytes: bytes))
+    let direct = try JSONBytesEncoder().encode(adopted)
+    XCTAssertEqual(String(decoding: direct, as: UTF8.self), try tree(reference))
+    XCTAssertEqual(adopted.fragment.bytes, bytes)
+  }
 }
