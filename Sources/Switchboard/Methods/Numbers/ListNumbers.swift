@@ -62,7 +62,8 @@ enum ListNumbers: ServiceMethod {
   }
 
   struct Result: Encodable, Sendable {
-    var numbers: [Number]
+    /// An array of `Number`, encoded page by page as the pages arrive (see `handle`).
+    var numbers: JSONFragment
     var count: Int
   }
   static let name = "listNumbers"
@@ -93,12 +94,21 @@ enum ListNumbers: ServiceMethod {
     let vapi = try service.vapiClient(try service.credentials(params.profile.orDefault))
     context.beginProgress(
       title: params.search == nil ? "Listing Vapi numbers" : "Searching Vapi numbers", percentage: 0)
-    let kept = Mutex<Int>(0)
-    let numbers = try await vapi.listPhoneNumbers(search: params.search?.value) { page, progress in
+    // Without partial results, each page's matches are encoded into the reply's array as the page
+    // arrives and the page is released: the numbers are never all held as models.
+    struct Collected {
+      var count = 0
+      var numbers = JSONArrayBuilder()
+    }
+    let collected = Mutex(Collected())
+    try await vapi.forEachPhoneNumberPage(search: params.search?.value) { page, progress in
       let matching = params.filtersLocally ? page.filter(params.keeps) : page
-      let total = kept.withLock {
-        $0 += matching.count
-        return $0
+      let total = try collected.withLock { collected in
+        collected.count += matching.count
+        if !context.wantsPartialResults {
+          for number in matching { try collected.numbers.append(Number(number)) }
+        }
+        return collected.count
       }
       let message =
         params.filtersLocally ? "\(total) of \(progress.itemsSoFar) numbers match" : "\(progress.itemsSoFar) numbers"
@@ -109,8 +119,8 @@ enum ListNumbers: ServiceMethod {
         try context.sendPartialResult(matching.map(Number.init))
       }
     }
-    let matching = params.filtersLocally ? numbers.filter(params.keeps) : numbers
-    context.endProgress(message: "\(matching.count) numbers")
-    return Result(numbers: context.wantsPartialResults ? [] : matching.map(Number.init), count: matching.count)
+    let (count, numbers) = collected.withLock { ($0.count, $0.numbers.finish()) }
+    context.endProgress(message: "\(count) numbers")
+    return Result(numbers: numbers, count: count)
   }
 }
