@@ -23,7 +23,7 @@ import urllib.request
 
 import floor_fetch
 import perf_profile
-from harness import (BENCH_DIR, PAGE, ROOT, Context, Proc, Result, RpcClient, benchmark, fmt, fmt_mib, meets_cell,
+from harness import (BENCH_DIR, PAGE, ROOT, Context, CpuLoad, Proc, Result, RpcClient, benchmark, fmt, fmt_mib, meets_cell,
                      now_ns, ns_to_ms, own_cpu_seconds, percentile, proc_cpu_seconds, summarize, system_busy_seconds)
 from spawn_call import timed_call, timed_run
 
@@ -35,7 +35,8 @@ N_TWILIO = 10_000            # Twilio numbers in the fake account, all voice-cap
 N_VAPI = 10_000              # Vapi numbers in total ...
 N_IMPORTED = 1_000           # ... of which this many are imported Twilio numbers (provider "twilio")
 TWILIO_ONLY = "twilio-only"  # a profile without a Vapi key: listTwilio lists Twilio alone
-TARGET_OWN_RATIO = 1 / 3     # the issue: Switchboard's own cost ≤ a third of the SDK's
+TARGET_OWN_RATIO = 1 / 6     # issue 20: Switchboard's own cost ≤ a sixth of the SDK's, quiet and loaded
+TARGET_RSS_KIB = 40 * 1024   # issue 20: peak RSS ≤ 40 MiB
 SDK_VENV = "sdk-venv"        # under bench/out (git-ignored)
 SDK_PACKAGES = {"twilio": "twilio", "vapi": "vapi_server_sdk"}
 
@@ -374,13 +375,44 @@ def compare_with_sdk(r: Result, method: str, sdk_name: str, sdk_runs: list, sb: 
     own_sb, own_sdk = sb - floor, sdk_ms - floor
     ratio = own_sb / own_sdk if own_sdk > 0 else float("inf")
     r.target(f"{method} own cost vs {sdk_name} (time − HTTP floor)",
-             f"{own_sb:,.0f} ms vs {own_sdk:,.0f} ms (×{ratio:.{digits}f})", "≤ ⅓ of the SDK's (×0.33)",
+             f"{own_sb:,.0f} ms vs {own_sdk:,.0f} ms (×{ratio:.{digits}f})", "≤ ⅙ of the SDK's (×0.17)",
              ratio <= TARGET_OWN_RATIO)
     r.target(f"{method} peak RSS vs {sdk_name}", f"{mib(sb_rss)} MiB vs {mib(sdk_rss)} MiB",
-             "less than the SDK's", sb_rss < sdk_rss)
+             f"≤ {TARGET_RSS_KIB // 1024} MiB and less than the SDK's", sb_rss <= TARGET_RSS_KIB and sb_rss < sdk_rss)
     imports = med(sdk_runs, "sdk", lambda s: s["import_ms"])
     lists = med(sdk_runs, "sdk", lambda s: s["list_ms"])
     return sdk_ms, sdk_rss, own_sb, own_sdk, ratio, imports, lists
+
+
+def loaded_phase(ctx: Context, r: Result, method: str, sdk_name: str, subjects: dict, digits: int,
+                 sdk_runs: int | None = None) -> dict:
+    """Measures `sb`, `floor`, `sdk` (and `sb_baseline`) again while `CpuLoad` keeps every CPU busy
+    with a busy loop, and records the own-cost target under that load. Returns the loaded figures."""
+    keep = {k: v for k, v in subjects.items() if k in ("sb", "floor", "sdk", "sb_baseline")}
+    runs = ctx.pick(5, 2)
+    with CpuLoad() as load:
+        ctx.log(f"{method}: measuring again with {load.count} busy-loop processes")
+        m = measure(ctx, keep, runs, 1, sparse={"sdk": sdk_runs} if sdk_runs else None)
+    floor, sb = med(m["floor"]), med(m["sb"])
+    sb_rss = percentile([x["vmhwm_kib"] for x in m["sb"]], 50)
+    rows = [stats_row("**Switchboard**, loaded", f"the same `{method}`", m["sb"], floor)]
+    if "sb_baseline" in m:
+        rows.append(stats_row("Switchboard baseline build, loaded", f"the same `{method}`", m["sb_baseline"], floor))
+    out = {"busy_loops": load.count, "floor_ms": floor, "sb_ms": sb, "sb_rss_kib": sb_rss}
+    if m.get("sdk"):
+        sdk = med(m["sdk"])
+        own_sb, own_sdk = sb - floor, sdk - floor
+        ratio = own_sb / own_sdk if own_sdk > 0 else float("inf")
+        sdk_label = sdk_name.removeprefix("the ").removesuffix("'s")
+        rows.append(stats_row(f"{sdk_label}, loaded", "the same listing", m["sdk"], floor))
+        r.target(f"{method} own cost vs {sdk_name}, loaded machine ({load.count} busy loops, one per CPU)",
+                 f"{own_sb:,.0f} ms vs {own_sdk:,.0f} ms (×{ratio:.{digits}f})", "≤ ⅙ of the SDK's (×0.17)",
+                 ratio <= TARGET_OWN_RATIO)
+        out.update(sdk_ms=sdk, own_sb_ms=own_sb, own_sdk_ms=own_sdk, ratio=ratio)
+    rows.append(stats_row("HTTP floor, loaded", "the same pages", m["floor"], None))
+    r.table(STATS_HEADERS, rows, title=f"On a loaded machine: {load.count} busy-loop processes (one per CPU) "
+            f"run beside every subject; {runs} runs after 1 warm-up, interleaved")
+    return out
 
 @benchmark(BENCHMARKS, "list_twilio", "listTwilio over 10,000 numbers: Switchboard, the twilio SDK, the HTTP floor")
 def list_twilio(ctx: Context) -> Result:
@@ -438,7 +470,7 @@ def list_twilio(ctx: Context) -> Result:
             r, "listTwilio", "the twilio SDK's", m["sdk"], sb, sb_rss, floor, digits=2)
         data.update(sdk_ms=sdk_ms, sdk_rss_kib=sdk_rss, own_sb_ms=own_sb, own_sdk_ms=own_sdk, ratio=ratio,
                     sdk_import_ms=imports, sdk_list_ms=lists)
-        targets_ok = ratio <= TARGET_OWN_RATIO and sb_rss < sdk_rss
+        targets_ok = ratio <= TARGET_OWN_RATIO and sb_rss <= TARGET_RSS_KIB and sb_rss < sdk_rss
     rows.append(stats_row("HTTP floor, Twilio pages", floor_what, m["floor"], None))
     rows.append(stats_row("HTTP floor, both listings", "the Twilio and the Vapi pages at once (two `curl`s), "
                           "the floor of the with-Vapi-key row", m["floor_both"], None))
@@ -449,11 +481,12 @@ def list_twilio(ctx: Context) -> Result:
             ["Wall time, spawn → all 10,000 numbers (median)", f"{sb:,.0f} ms", f"{data['sdk_ms']:,.0f} ms", "—", "—"],
             ["HTTP floor (same pages, no parsing)", f"{floor:,.0f} ms", f"{floor:,.0f} ms", "—", "—"],
             ["Own cost (wall − floor)", f"{data['own_sb_ms']:,.0f} ms", f"{data['own_sdk_ms']:,.0f} ms",
-             f"Switchboard ≤ ⅓ of the SDK ({data['own_sdk_ms'] / 3:,.0f} ms)", meets_cell(data["ratio"] <= TARGET_OWN_RATIO)],
-            ["Own cost ratio Switchboard ÷ SDK", f"×{data['ratio']:.2f}", "×1", "≤ ×0.33",
+             f"Switchboard ≤ ⅙ of the SDK ({data['own_sdk_ms'] / 6:,.0f} ms)", meets_cell(data["ratio"] <= TARGET_OWN_RATIO)],
+            ["Own cost ratio Switchboard ÷ SDK", f"×{data['ratio']:.2f}", "×1", "≤ ×0.17",
              meets_cell(data["ratio"] <= TARGET_OWN_RATIO)],
-            ["Peak RSS", f"{mib(sb_rss)} MiB", f"{mib(data['sdk_rss_kib'])} MiB", "less than the SDK",
-             meets_cell(sb_rss < data["sdk_rss_kib"])],
+            ["Peak RSS", f"{mib(sb_rss)} MiB", f"{mib(data['sdk_rss_kib'])} MiB",
+             f"≤ {TARGET_RSS_KIB // 1024} MiB and less than the SDK",
+             meets_cell(sb_rss <= TARGET_RSS_KIB and sb_rss < data["sdk_rss_kib"])],
         ], title="Against the target (profile without a Vapi key: the same work as the SDK)")
         r.note(f"The SDK's median splits into Python start-up ≈ {data['sdk_ms'] - imports - lists:,.0f} ms, "
                f"`import twilio.rest` ≈ {imports:,.0f} ms and the listing itself ≈ {lists:,.0f} ms "
@@ -480,6 +513,9 @@ def list_twilio(ctx: Context) -> Result:
     data["targets_met"] = targets_ok
     data["background_cpus"] = m["_background_cpus"]
     background_note(r, m["_background_cpus"])
+    loaded_subjects = {"sb": subjects["sb_twilio_only"], "floor": subjects["floor"],
+                       **{k: subjects[k] for k in ("sdk", "sb_baseline") if k in subjects}}
+    data["loaded"] = loaded_phase(ctx, r, "listTwilio", "the twilio SDK's", loaded_subjects, digits=2)
     r.data = data
     ctx.shared["list_twilio"] = m
     return r
@@ -542,6 +578,8 @@ def list_numbers(ctx: Context) -> Result:
                                                             "reply_bytes", "parse_ns", "sdk")} for x in runs_]
     data["background_cpus"] = m["_background_cpus"]
     background_note(r, m["_background_cpus"])
+    data["loaded"] = loaded_phase(ctx, r, "listNumbers", "the Vapi SDK's", subjects, digits=3,
+                                  sdk_runs=ctx.pick(2, 1))
     r.data = data
     ctx.shared["list_numbers"] = m
     return r

@@ -32,6 +32,7 @@ import platform
 import re
 import resource
 import shutil
+import sys
 import subprocess
 import tempfile
 import threading
@@ -342,6 +343,29 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.1, quiet_windows: int =
             log(f"machine still busy ({load:.2f} CPUs used by other processes); measuring anyway")
             return load
         load = background_cores()
+
+
+class CpuLoad:
+    """A deliberate, reproducible load: `count` busy-loop processes (default: one per CPU) for as long
+    as the `with` block runs. For figures the issues ask for "on a loaded machine" as well as a quiet one."""
+
+    def __init__(self, count: int | None = None):
+        self.count = count if count is not None else (os.cpu_count() or 1)
+        self.procs: list[subprocess.Popen] = []
+
+    def __enter__(self):
+        for _ in range(self.count):
+            self.procs.append(subprocess.Popen([sys.executable, "-c", "while True: pass"],
+                                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL))
+        time.sleep(0.5)  # let them reach full speed
+        return self
+
+    def __exit__(self, *exc):
+        for p in self.procs:
+            p.kill()
+        for p in self.procs:
+            p.wait()
+        self.procs.clear()
 
 
 class RssSampler:

@@ -31,12 +31,13 @@ public struct JSONParser {
   }
 }
 
+@usableFromInline
 struct Cursor {
-  let bytes: UnsafeBufferPointer<UInt8>
-  var index = 0
-  var depth = 0
+  @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+  @usableFromInline var index = 0
+  @usableFromInline var depth = 0
 
-  init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+  @inlinable init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
   mutating func parseDocument() throws(JSONParseError) -> JSONValue {
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
@@ -47,7 +48,7 @@ struct Cursor {
     return value
   }
 
-  @inline(__always) mutating func skipWhitespace() {
+  @inlinable @inline(__always) mutating func skipWhitespace() {
     while index < bytes.count {
       switch bytes[index] {
       case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -76,7 +77,7 @@ struct Cursor {
     }
   }
 
-  mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
+  @inlinable mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
     let count = literal.utf8CodeUnitCount
     guard index + count <= bytes.count else { throw JSONParseError("unexpected end of input", at: index) }
     let pointer = literal.utf8Start
@@ -86,7 +87,7 @@ struct Cursor {
     index += count
   }
 
-  mutating func enter() throws(JSONParseError) {
+  @inlinable mutating func enter() throws(JSONParseError) {
     depth += 1
     if depth > JSONParser.maxDepth { throw JSONParseError("nesting too deep", at: index) }
   }
@@ -168,7 +169,7 @@ struct Cursor {
     }
   }
 
-  mutating func parseNumber() throws(JSONParseError) -> String {
+  @inlinable mutating func parseNumber() throws(JSONParseError) -> String {
     let start = index
     if bytes[index] == UInt8(ascii: "-") { index += 1 }
     guard index < bytes.count else { throw JSONParseError("invalid number", at: start) }
@@ -193,10 +194,10 @@ struct Cursor {
     return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
   }
 
-  @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+  @inlinable @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
   /// Parses a string starting at the opening quote.
-  mutating func parseString() throws(JSONParseError) -> String {
+  @usableFromInline mutating func parseString() throws(JSONParseError) -> String {
     index += 1
     let start = index
     // Fast path: printable ASCII without escapes.

@@ -5,12 +5,12 @@
 /// members; Switchboard needs 4), this avoids materialising the whole document. Every value is
 /// still checked to be well formed; a skipped string's escapes are not decoded.
 public struct JSONReader {
-  var cursor: Cursor
+  @usableFromInline var cursor: Cursor
 
-  init(_ cursor: Cursor) { self.cursor = cursor }
+  @inlinable init(_ cursor: Cursor) { self.cursor = cursor }
 
   /// Runs `body` over the document in `bytes`, then checks nothing but whitespace follows.
-  public static func read<R>(
+  @inlinable public static func read<R>(
     _ bytes: some Collection<UInt8>, _ body: (inout JSONReader) throws -> R
   ) throws -> R {
     let run = { (buffer: UnsafeBufferPointer<UInt8>) throws -> R in
@@ -29,12 +29,12 @@ public struct JSONReader {
   }
 
   /// Whether the next value is `null`.
-  public var isNull: Bool {
+  @inlinable public var isNull: Bool {
     cursor.index < cursor.bytes.count && cursor.bytes[cursor.index] == UInt8(ascii: "n")
   }
 
   /// Calls `member` for each member of an object, in order; `member` must read or skip the value.
-  public mutating func readObject(_ member: (JSONKey, inout JSONReader) throws -> Void) throws {
+  @inlinable public mutating func readObject(_ member: (JSONKey, inout JSONReader) throws -> Void) throws {
     try expect(UInt8(ascii: "{"), "expected an object")
     try cursor.enter()
     defer { cursor.depth -= 1 }
@@ -61,7 +61,7 @@ public struct JSONReader {
   }
 
   /// Calls `element` for each element of an array, in order; `element` must read or skip it.
-  public mutating func readArray(_ element: (inout JSONReader) throws -> Void) throws {
+  @inlinable public mutating func readArray(_ element: (inout JSONReader) throws -> Void) throws {
     try expect(UInt8(ascii: "["), "expected an array")
     try cursor.enter()
     defer { cursor.depth -= 1 }
@@ -83,13 +83,13 @@ public struct JSONReader {
     }
   }
 
-  public mutating func readString() throws -> String {
+  @inlinable public mutating func readString() throws -> String {
     guard peek == UInt8(ascii: "\"") else { throw JSONParseError("expected a string", at: cursor.index) }
     return try cursor.parseString()
   }
 
   /// A string, or nil for `null`.
-  public mutating func readOptionalString() throws -> String? {
+  @inlinable public mutating func readOptionalString() throws -> String? {
     if isNull {
       try cursor.expectLiteral("null")
       return nil
@@ -97,7 +97,7 @@ public struct JSONReader {
     return try readString()
   }
 
-  public mutating func readBool() throws -> Bool {
+  @inlinable public mutating func readBool() throws -> Bool {
     switch peek {
     case UInt8(ascii: "t"):
       try cursor.expectLiteral("true")
@@ -110,7 +110,7 @@ public struct JSONReader {
   }
 
   /// A number's token, or nil for `null`.
-  public mutating func readOptionalNumber() throws -> String? {
+  @inlinable public mutating func readOptionalNumber() throws -> String? {
     if isNull {
       try cursor.expectLiteral("null")
       return nil
@@ -122,7 +122,7 @@ public struct JSONReader {
   }
 
   /// Steps over the next value without building it.
-  public mutating func skipValue() throws {
+  @inlinable public mutating func skipValue() throws {
     guard let byte = peek else { throw JSONParseError("unexpected end of input", at: cursor.index) }
     switch byte {
     case UInt8(ascii: "{"): try readObject { _, reader in try reader.skipValue() }
@@ -135,15 +135,15 @@ public struct JSONReader {
     }
   }
 
-  private var peek: UInt8? { cursor.index < cursor.bytes.count ? cursor.bytes[cursor.index] : nil }
+  @inlinable var peek: UInt8? { cursor.index < cursor.bytes.count ? cursor.bytes[cursor.index] : nil }
 
-  private mutating func expect(_ byte: UInt8, _ reason: String) throws {
+  @inlinable mutating func expect(_ byte: UInt8, _ reason: String) throws {
     guard peek == byte else { throw JSONParseError(reason, at: cursor.index) }
     cursor.index += 1
   }
 
   /// A key, as raw bytes when it has no escapes (the common case: no String is made).
-  private mutating func readKey() throws -> JSONKey {
+  @inlinable mutating func readKey() throws -> JSONKey {
     guard peek == UInt8(ascii: "\"") else { throw JSONParseError("expected an object key", at: cursor.index) }
     let start = cursor.index + 1
     var index = start
@@ -159,11 +159,21 @@ public struct JSONReader {
     return JSONKey(decoded: try cursor.parseString())
   }
 
-  private mutating func skipString() throws {
+  /// Steps over a string, eight bytes at a time while none of them is a quote, a backslash or a
+  /// control character.
+  @inlinable mutating func skipString() throws {
     let start = cursor.index
     var index = start + 1
     let bytes = cursor.bytes
-    while index < bytes.count {
+    let count = bytes.count
+    guard let base = bytes.baseAddress else { throw JSONParseError("unterminated string", at: start) }
+    while index < count {
+      while index + 8 <= count,
+        !Self.mayEndOrEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+      {
+        index += 8
+      }
+      guard index < count else { break }
       switch bytes[index] {
       case UInt8(ascii: "\""):
         cursor.index = index + 1
@@ -178,31 +188,43 @@ public struct JSONReader {
     }
     throw JSONParseError("unterminated string", at: start)
   }
+
+  /// Whether any of the eight bytes in `word` is a quote, a backslash or below 0x20 (never wrong when it says no).
+  @inlinable @inline(__always) static func mayEndOrEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let quote = word ^ (ones &* 0x22)
+    let backslash = word ^ (ones &* 0x5C)
+    let hasQuote = (quote &- ones) & ~quote & highs
+    let hasBackslash = (backslash &- ones) & ~backslash & highs
+    let hasControl = (word &- ones &* 0x20) & ~word & highs
+    return (hasQuote | hasBackslash | hasControl) != 0
+  }
 }
 
 /// An object key as `JSONReader` found it; compare it with `==` to a literal. It points into the
 /// document and is valid only inside the callback it was given to.
 public struct JSONKey {
-  private let raw: UnsafeBufferPointer<UInt8>?
-  private let decoded: String?
+  @usableFromInline let raw: UnsafeBufferPointer<UInt8>?
+  @usableFromInline let decoded: String?
 
-  init(raw: UnsafeBufferPointer<UInt8>) {
+  @inlinable init(raw: UnsafeBufferPointer<UInt8>) {
     self.raw = raw
     self.decoded = nil
   }
 
-  init(decoded: String) {
+  @inlinable init(decoded: String) {
     self.raw = nil
     self.decoded = decoded
   }
 
   /// The key as a string.
-  public var string: String {
+  @inlinable public var string: String {
     if let decoded { return decoded }
     return String(decoding: raw!, as: UTF8.self)
   }
 
-  public static func == (key: JSONKey, literal: StaticString) -> Bool {
+  @inlinable public static func == (key: JSONKey, literal: StaticString) -> Bool {
     if let decoded = key.decoded { return decoded == literal.description }
     let raw = key.raw!
     guard raw.count == literal.utf8CodeUnitCount else { return false }

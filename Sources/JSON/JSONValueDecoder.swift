@@ -11,6 +11,13 @@ public struct ParamsError: Error, Sendable, Equatable {
   }
 }
 
+/// A `Decodable` with rules across its members (for example "exactly one of `id` or `number`"),
+/// which `JSONValueDecoder` checks once every member has decoded and before unknown members are refused.
+public protocol ValidatingDecodable: Decodable {
+  /// Throws `ParamsError` (or a `DecodingError`) when the decoded members do not go together.
+  func validate() throws
+}
+
 /// Decodes `Decodable` types from a `JSONValue`, strictly.
 ///
 /// Unlike `JSONDecoder` it reports failures as `ParamsError` with a JSON Pointer, refuses
@@ -33,6 +40,7 @@ public struct JSONValueDecoder: Sendable {
     let result: T
     do {
       result = try T(from: decoder)
+      try (result as? any ValidatingDecodable)?.validate()
     } catch let error as ParamsError {
       throw error
     } catch let error as DecodingError {

@@ -4,11 +4,16 @@
 /// escaped, and U+2028/U+2029 written as `\u2028`/`\u2029` so that readers which split on
 /// them (Node's `readline`) cannot break a frame.
 public struct JSONWriter {
-  public private(set) var bytes: [UInt8]
+  public internal(set) var bytes: [UInt8]
 
   public init(capacity: Int = 256) {
     bytes = []
     bytes.reserveCapacity(capacity)
+  }
+
+  /// A writer appending to `bytes` (keeping its capacity).
+  public init(adopting bytes: [UInt8]) {
+    self.bytes = bytes
   }
 
   /// The compact encoding of `value`.
@@ -52,6 +57,29 @@ public struct JSONWriter {
     bytes.append(contentsOf: text.utf8)
   }
 
+  /// The bytes written, leaving the writer empty (so the caller holds the only reference).
+  public mutating func takeBytes() -> [UInt8] {
+    var taken: [UInt8] = []
+    swap(&taken, &bytes)
+    return taken
+  }
+
+  /// Appends an integer's decimal digits (as `String(value)` spells them).
+  public mutating func writeInteger<I: FixedWidthInteger & SignedInteger>(_ value: I) {
+    var magnitude = UInt64(value.magnitude)
+    if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    if magnitude < 10 {
+      bytes.append(0x30 + UInt8(magnitude))
+      return
+    }
+    let first = bytes.count
+    while magnitude > 0 {
+      bytes.append(0x30 + UInt8(magnitude % 10))
+      magnitude /= 10
+    }
+    bytes[first...].reverse()
+  }
+
   public mutating func writeString(_ string: String) {
     var string = string
     string.withUTF8 { utf8 in
@@ -61,6 +89,11 @@ public struct JSONWriter {
       let count = utf8.count
       while i < count {
         let byte = utf8[i]
+        // Most bytes need nothing: skip them before the switch.
+        if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != 0xE2 {
+          i += 1
+          continue
+        }
         var escape: StaticString? = nil
         var width = 1
         switch byte {

@@ -123,7 +123,7 @@ public final class HTTPTransport: Sendable {
     let status = reply.status
     if (200..<300).contains(status) {
       do {
-        return .success(try decode(reply.body))
+        return .success(try reply.withBodyData(decode))
       } catch {
         let reason = RetryPolicy.badBodyReason
         if method.isRetriableRead {
@@ -134,7 +134,7 @@ public final class HTTPTransport: Sendable {
       }
     }
     let requested = RetryPolicy.requestedDelay(header: { reply.headers.first(name: $0) })
-    let body = UpstreamErrorBody.parse(reply.body)
+    let body = reply.withBodyData { UpstreamErrorBody.parse($0) }
     let fields = body?.fields(for: provider, redactor: redactor)
     let error = UpstreamError(
       provider: provider,
@@ -176,11 +176,21 @@ public final class HTTPTransport: Sendable {
 
   // MARK: - One attempt
 
-  /// A complete reply: status, headers and the whole body.
+  /// A complete reply: status, headers and the whole body (as received: no copy is made of it).
   private struct Reply: Sendable {
     var status: Int
     var headers: HTTPHeaders
-    var body: Data
+    var body: ByteBuffer
+
+    /// Runs `body` over the body's bytes viewed as `Data` without copying them; the view must
+    /// not outlive the call (decoders copy what they keep).
+    func withBodyData<R>(_ read: (Data) throws -> R) rethrows -> R {
+      try body.withUnsafeReadableBytes { raw in
+        guard let base = raw.baseAddress, raw.count > 0 else { return try read(Data()) }
+        return try read(
+          Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none))
+      }
+    }
   }
 
   /// Sends `request` once and reads the whole reply, within `policy.requestTimeout`.
@@ -199,9 +209,28 @@ public final class HTTPTransport: Sendable {
     let prepared = outgoing
     return try await Self.within(limit) {
       let response = try await client.execute(prepared, deadline: .now() + TimeAmount(limit))
-      let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
-      return Reply(status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+      let body = try await Self.collect(response, upTo: Self.maxBodyBytes)
+      return Reply(status: Int(response.status.code), headers: response.headers, body: body)
     }
+  }
+
+  /// The whole body, in one buffer sized from `Content-Length` when the server sends it (so a
+  /// large page is not copied again and again as the buffer grows); more than `maxBytes` throws
+  /// `NIOTooManyBytesError`, as `collect(upTo:)` does.
+  static func collect(_ response: HTTPClientResponse, upTo maxBytes: Int) async throws -> ByteBuffer {
+    let declared = response.headers.first(name: "content-length").flatMap { Int($0) }
+    if let declared, declared > maxBytes { throw NIOTooManyBytesError(maxBytes: maxBytes) }
+    var body = ByteBuffer()
+    if let declared, declared > 0 { body.reserveCapacity(declared) }
+    for try await var chunk in response.body {
+      guard chunk.readableBytes <= maxBytes - body.readableBytes else { throw NIOTooManyBytesError(maxBytes: maxBytes) }
+      if body.readableBytes == 0 && declared == nil {
+        body = chunk
+      } else {
+        body.writeBuffer(&chunk)
+      }
+    }
+    return body
   }
 
   /// Runs `operation`, cancelling it and throwing `TransportTimeout` when `limit` passes first.

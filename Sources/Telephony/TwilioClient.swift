@@ -41,27 +41,55 @@ public struct TwilioClient: Sendable {
   public func listIncomingPhoneNumbers(
     onPage: @Sendable ([TwilioIncomingNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [TwilioIncomingNumber] {
+    var all: [TwilioIncomingNumber] = []
+    try await walkIncomingPhoneNumbers(keep: { all.append(contentsOf: $0) }, onPage: onPage)
+    return all
+  }
+
+  /// The same walk as `listIncomingPhoneNumbers`, without keeping the numbers: each page's new
+  /// items go to `onPage` only. Returns how many distinct numbers there were.
+  @discardableResult
+  public func forEachIncomingPhoneNumberPage(
+    onPage: @Sendable ([TwilioIncomingNumber], PageProgress) async throws -> Void
+  ) async throws -> Int {
+    try await walkIncomingPhoneNumbers(keep: { _ in }, onPage: onPage)
+  }
+
+  private func walkIncomingPhoneNumbers(
+    keep: ([TwilioIncomingNumber]) -> Void,
+    onPage: @Sendable ([TwilioIncomingNumber], PageProgress) async throws -> Void
+  ) async throws -> Int {
     let template = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json"
     guard
       var url = URLBuilding.url(
         baseURL, path: accountPath + "/IncomingPhoneNumbers.json", query: [("PageSize", String(Self.pageSize))])
     else { throw UpstreamError(provider: .twilio, kind: .unavailable, reason: "invalid URL") }
-    var all: [TwilioIncomingNumber] = []
+    var total = 0
     var seen = Set<String>()
     var visited = Set<String>()
     var page = 1
+    // Page n + 1 is requested as soon as page n's `next_page_uri` is read, while page n is parsed.
+    let pipeline = PagePipeline<URL, TwilioIncomingNumberPage> { number, url, announce in
+      try await send(.get, url, template: template) { data in
+        try TwilioIncomingNumberPage.read(data) { next in
+          announce(number < Self.maxPages ? next.flatMap { $0.isEmpty ? nil : resolve(nextPageURI: $0) } : nil)
+        }
+      }
+    }
+    defer { pipeline.finish() }
     while true {
       try Task.checkCancellation()
-      let result = try await send(.get, url, template: template, as: TwilioIncomingNumberPage.self)
+      let result = try await pipeline.page(page, at: url)
       var fresh: [TwilioIncomingNumber] = []
       fresh.reserveCapacity(result.numbers.count)
       for item in result.numbers where seen.insert(item.sid).inserted {
         fresh.append(item)
       }
-      all.append(contentsOf: fresh)
-      try await onPage(fresh, PageProgress(page: page, itemsSoFar: all.count, totalItems: nil))
+      total += fresh.count
+      keep(fresh)
+      try await onPage(fresh, PageProgress(page: page, itemsSoFar: total, totalItems: nil))
 
-      guard let next = result.nextPageURI, !next.isEmpty, visited.insert(next).inserted else { return all }
+      guard let next = result.nextPageURI, !next.isEmpty, visited.insert(next).inserted else { return total }
       guard let nextURL = resolve(nextPageURI: next) else {
         throw UpstreamError(provider: .twilio, kind: .unavailable, reason: "invalid next_page_uri")
       }
@@ -139,11 +167,15 @@ public struct TwilioClient: Sendable {
   private func send<T: WireReadable>(_ method: HTTPMethod, _ url: URL, template: String, as type: T.Type)
     async throws -> T
   {
+    try await send(method, url, template: template) { try T.read($0) }
+  }
+
+  private func send<T: Sendable>(
+    _ method: HTTPMethod, _ url: URL, template: String, decode: (Data) throws -> T
+  ) async throws -> T {
     let request = HTTPRequest(method: method, url: url, headers: headers, pathTemplate: template)
     do {
-      return try await transport.send(request, provider: .twilio, redactor: redactor) { data in
-        try T.read(data)
-      }
+      return try await transport.send(request, provider: .twilio, redactor: redactor, decode: decode)
     } catch let error as UpstreamError {
       throw error.notFoundOnlyForOneResource(template)
     }

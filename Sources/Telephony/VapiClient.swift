@@ -40,7 +40,19 @@ public struct VapiClient: Sendable {
     search: String? = nil,
     onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [VapiPhoneNumber] {
-    try await walkPhoneNumbers(search: search, onPage: onPage)
+    var all: [VapiPhoneNumber] = []
+    _ = try await walkPhoneNumbers(search: search, keep: { all.append(contentsOf: $0) }, onPage: onPage)
+    return all
+  }
+
+  /// The same walk as `listPhoneNumbers`, without keeping the numbers: each page's new items go to
+  /// `onPage` only, and are released once it returns (a 10,000-number account never has more than
+  /// two pages of models alive). Returns how many distinct numbers there were.
+  @discardableResult
+  public func forEachPhoneNumberPage(
+    search: String? = nil, onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void
+  ) async throws -> Int {
+    try await walkPhoneNumbers(search: search, keep: { _ in }, onPage: onPage)
   }
 
   /// The number whose E.164 is exactly `e164`, or nil: Vapi has no exact number filter, so this
@@ -58,25 +70,44 @@ public struct VapiClient: Sendable {
     guard !digits.isEmpty, digits.count <= 100 else {
       throw UpstreamError(provider: .vapi, kind: .rejected, reason: "invalid search")
     }
-    return try await walkPhoneNumbers(search: digits) { _, _ in }
+    return try await listPhoneNumbers(search: digits)
+  }
+
+  /// Where one page of the walk is: its number and the pin (`createdAtLe`, from page 2 on).
+  struct PageLocator: Sendable, Equatable {
+    var page: Int
+    var pin: String?
   }
 
   private func walkPhoneNumbers(
-    search: String?, onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void
-  ) async throws -> [VapiPhoneNumber] {
-    var all: [VapiPhoneNumber] = []
+    search: String?, keep: ([VapiPhoneNumber]) -> Void,
+    onPage: @Sendable ([VapiPhoneNumber], PageProgress) async throws -> Void
+  ) async throws -> Int {
+    var total = 0
     var seen = Set<String>()
     var pin: String?
     var page = 1
+    // Page n + 1 is requested as soon as a quick pass over page n shows the walk goes on (the
+    // same rule as below, less the "nothing new" check, which needs the parsed page: when that
+    // stops the walk, the request ahead is cancelled), while page n is parsed.
+    let pipeline = PagePipeline<PageLocator, VapiPhoneNumberPage> { number, locator, announce in
+      var query: [(String, String)] = [
+        ("limit", String(Self.pageSize)), ("page", String(locator.page)), ("sortOrder", "DESC"),
+        ("sortBy", "createdAt"),
+      ]
+      if let pin = locator.pin { query.append(("createdAtLe", pin)) }
+      if let search { query.append(("search", search)) }
+      return try await send(.get, "/v2/phone-number", template: "/v2/phone-number", query: query) { data in
+        try VapiPhoneNumberPage.read(data) { scan in
+          let more = Self.walkGoesOn(scan.metadata, count: scan.count) && scan.count > 0 && number < Self.maxPages
+          announce(more ? PageLocator(page: number + 1, pin: number == 1 ? scan.firstCreatedAt : locator.pin) : nil)
+        }
+      }
+    }
+    defer { pipeline.finish() }
     while true {
       try Task.checkCancellation()
-      var query: [(String, String)] = [
-        ("limit", String(Self.pageSize)), ("page", String(page)), ("sortOrder", "DESC"), ("sortBy", "createdAt"),
-      ]
-      if let pin { query.append(("createdAtLe", pin)) }
-      if let search { query.append(("search", search)) }
-      let result = try await send(
-        .get, "/v2/phone-number", template: "/v2/phone-number", query: query, as: VapiPhoneNumberPage.self)
+      let result = try await pipeline.page(page, at: PageLocator(page: page, pin: pin))
       if page == 1 { pin = result.results.first?.createdAt }
 
       var fresh: [VapiPhoneNumber] = []
@@ -84,25 +115,26 @@ public struct VapiClient: Sendable {
       for item in result.results where seen.insert(item.id).inserted {
         fresh.append(item)
       }
-      all.append(contentsOf: fresh)
-      try await onPage(fresh, PageProgress(page: page, itemsSoFar: all.count, totalItems: result.metadata?.totalItems))
+      total += fresh.count
+      keep(fresh)
+      try await onPage(fresh, PageProgress(page: page, itemsSoFar: total, totalItems: result.metadata?.totalItems))
 
-      let meta = result.metadata
-      let more: Bool
-      if let hasNext = meta?.hasNextPage {
-        more = hasNext
-      } else if let current = meta?.currentPage, let total = meta?.totalPages {
-        more = current < total
-      } else {
-        more = result.results.count >= Self.pageSize
-      }
+      let more = Self.walkGoesOn(result.metadata, count: result.results.count)
       // A page with nothing new means the server is not advancing: stop rather than loop.
-      if !more || result.results.isEmpty || fresh.isEmpty { return all }
+      if !more || result.results.isEmpty || fresh.isEmpty { return total }
       if page >= Self.maxPages {
         throw UpstreamError(provider: .vapi, kind: .unavailable, reason: "pagination did not end")
       }
       page += 1
     }
+  }
+
+  /// Whether Vapi says there is a page after one of `count` items: `hasNextPage`, else
+  /// `currentPage < totalPages`, else a full page.
+  static func walkGoesOn(_ meta: VapiPhoneNumberPage.Metadata?, count: Int) -> Bool {
+    if let hasNext = meta?.hasNextPage { return hasNext }
+    if let current = meta?.currentPage, let total = meta?.totalPages { return current < total }
+    return count >= pageSize
   }
 
   /// `GET /phone-number/{id}`.
@@ -154,6 +186,13 @@ public struct VapiClient: Sendable {
     _ method: HTTPMethod, _ path: String, template: String, query: [(String, String)] = [], body: Data? = nil,
     as type: T.Type
   ) async throws -> T {
+    try await send(method, path, template: template, query: query, body: body) { try T.read($0) }
+  }
+
+  private func send<T: Sendable>(
+    _ method: HTTPMethod, _ path: String, template: String, query: [(String, String)] = [], body: Data? = nil,
+    decode: (Data) throws -> T
+  ) async throws -> T {
     guard let url = URLBuilding.url(baseURL, path: path, query: query) else {
       throw UpstreamError(provider: .vapi, kind: .unavailable, reason: "invalid URL")
     }
@@ -161,9 +200,7 @@ public struct VapiClient: Sendable {
     if body != nil { headers["Content-Type"] = "application/json" }
     let request = HTTPRequest(method: method, url: url, headers: headers, body: body, pathTemplate: template)
     do {
-      return try await transport.send(request, provider: .vapi, redactor: redactor) { data in
-        try T.read(data)
-      }
+      return try await transport.send(request, provider: .vapi, redactor: redactor, decode: decode)
     } catch let error as UpstreamError {
       throw error.notFoundOnlyForOneResource(template)
     }

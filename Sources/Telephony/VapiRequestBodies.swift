@@ -1,16 +1,6 @@
 import Foundation
 import JSON
 
-/// A field of an update: left as is, cleared (`null`), or set.
-public enum FieldUpdate<Value: Sendable & Equatable>: Sendable, Equatable {
-  /// Not sent: the upstream keeps its value.
-  case absent
-  /// Sent as JSON `null`: the upstream clears the field.
-  case null
-  /// Sent with this value.
-  case value(Value)
-}
-
 /// The body of `POST /phone-number`. Encodes exactly the keys listed per case, nothing else.
 public enum VapiCreateBody: Sendable, Equatable {
   /// Import a Twilio number: `{"provider":"twilio","number":…,"twilioAccountSid":…,
@@ -45,16 +35,16 @@ public enum VapiCreateBody: Sendable, Equatable {
 /// The body of `PATCH /phone-number/{id}`: only the fields that are not `.absent` are sent.
 public struct VapiUpdateBody: Sendable, Equatable {
   /// `name`.
-  public var name: FieldUpdate<String>
+  public var name: Nullable<String>
   /// Sent as `fallbackDestination: {"type":"number","number":…}` (or `null`).
-  public var fallbackNumber: FieldUpdate<String>
+  public var fallbackNumber: Nullable<String>
   /// `assistantId` (`null` unassigns).
-  public var assistantId: FieldUpdate<String>
+  public var assistantId: Nullable<String>
 
   /// Creates an update; every field defaults to `.absent`.
   public init(
-    name: FieldUpdate<String> = .absent, fallbackNumber: FieldUpdate<String> = .absent,
-    assistantId: FieldUpdate<String> = .absent
+    name: Nullable<String> = .absent, fallbackNumber: Nullable<String> = .absent,
+    assistantId: Nullable<String> = .absent
   ) {
     self.name = name
     self.fallbackNumber = fallbackNumber
@@ -74,20 +64,9 @@ public struct VapiUpdateBody: Sendable, Equatable {
   }
 }
 
-extension FieldUpdate {
-  /// The update with its value turned into JSON.
-  func map(_ transform: (Value) -> JSONValue) -> FieldUpdate<JSONValue> {
-    switch self {
-    case .absent: .absent
-    case .null: .null
-    case .value(let v): .value(transform(v))
-    }
-  }
-}
-
 extension JSONObject {
   /// Adds `key` unless the update is `.absent` (`.null` is written as JSON `null`).
-  fileprivate mutating func set(_ key: String, _ update: FieldUpdate<JSONValue>) {
+  fileprivate mutating func set(_ key: String, _ update: Nullable<JSONValue>) {
     switch update {
     case .absent: break
     case .null: self[key] = .null

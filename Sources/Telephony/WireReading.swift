@@ -98,12 +98,42 @@ extension TwilioCapabilities: WireReadable {
 }
 
 extension TwilioIncomingNumberPage: WireReadable {
+  /// The page in `data`, after `onNext` got its `next_page_uri` from a first quick pass (which
+  /// skips the items unbuilt and counts them), so the next page can be requested while this one
+  /// is parsed.
+  static func read(_ data: Data, onNext: (String?) -> Void) throws -> Self {
+    try JSONReader.read(data) { reader in
+      var scan = reader
+      var count = 0
+      var next: String?
+      try scan.readObject { key, reader in
+        if key == "incoming_phone_numbers", !reader.isNull {
+          try reader.readArray { reader in
+            count += 1
+            try reader.skipValue()
+          }
+        } else if key == "next_page_uri" {
+          next = try reader.readOptionalString()
+        } else {
+          try reader.skipValue()
+        }
+      }
+      onNext(next)
+      return try Self(reading: &reader, expectedCount: count)
+    }
+  }
+
   init(reading reader: inout JSONReader) throws {
+    try self.init(reading: &reader, expectedCount: 0)
+  }
+
+  init(reading reader: inout JSONReader, expectedCount: Int) throws {
     var numbers: [TwilioIncomingNumber]?
     var next: String?
     try reader.readObject { key, reader in
       if key == "incoming_phone_numbers" {
         var items: [TwilioIncomingNumber] = []
+        items.reserveCapacity(expectedCount)
         try reader.readArray { reader in items.append(try TwilioIncomingNumber(reading: &reader)) }
         numbers = items
       } else if key == "next_page_uri" {
@@ -211,36 +241,88 @@ extension VapiFallbackDestination: WireReadable {
 }
 
 extension VapiPhoneNumberPage: WireReadable {
+  /// What a quick first pass over a page learns (items skipped unbuilt): enough to request the next page.
+  struct Scan {
+    var count = 0
+    /// The first item's `createdAt` (the pin of a walk's later pages).
+    var firstCreatedAt: String?
+    var metadata: Metadata?
+  }
+
+  /// The page in `data`, after `onScan` got what a quick first pass learns, so the next page can
+  /// be requested while this one is parsed.
+  static func read(_ data: Data, onScan: (Scan) -> Void) throws -> Self {
+    try JSONReader.read(data) { reader in
+      var probe = reader
+      var scan = Scan()
+      try probe.readObject { key, reader in
+        if key == "results", !reader.isNull {
+          try reader.readArray { reader in
+            if scan.count == 0 {
+              try reader.readObject { key, reader in
+                if key == "createdAt", !reader.isNull {
+                  scan.firstCreatedAt = try reader.readString()
+                } else {
+                  try reader.skipValue()
+                }
+              }
+            } else {
+              try reader.skipValue()
+            }
+            scan.count += 1
+          }
+        } else if key == "metadata", !reader.isNull {
+          scan.metadata = try Metadata(reading: &reader)
+        } else {
+          try reader.skipValue()
+        }
+      }
+      onScan(scan)
+      return try Self(reading: &reader, expectedCount: scan.count)
+    }
+  }
+
   init(reading reader: inout JSONReader) throws {
+    try self.init(reading: &reader, expectedCount: 0)
+  }
+
+  init(reading reader: inout JSONReader, expectedCount: Int) throws {
     var results: [VapiPhoneNumber]?
     var metadata: Metadata?
     try reader.readObject { key, reader in
       if key == "results" {
         var items: [VapiPhoneNumber] = []
+        items.reserveCapacity(expectedCount)
         try reader.readArray { reader in items.append(try VapiPhoneNumber(reading: &reader)) }
         results = items
       } else if key == "metadata", !reader.isNull {
-        var meta = Metadata(totalItems: nil, hasNextPage: nil, currentPage: nil, totalPages: nil)
-        try reader.readObject { key, reader in
-          if key == "totalItems" {
-            meta.totalItems = try reader.readLenientInt()
-          } else if key == "hasNextPage" {
-            meta.hasNextPage = try reader.readLenientBool()
-          } else if key == "currentPage" {
-            meta.currentPage = try reader.readLenientInt()
-          } else if key == "totalPages" {
-            meta.totalPages = try reader.readLenientInt()
-          } else {
-            try reader.skipValue()
-          }
-        }
-        metadata = meta
+        metadata = try Metadata(reading: &reader)
       } else {
         try reader.skipValue()
       }
     }
     guard let results else { throw MissingMember(name: "results") }
     self.init(results: results, metadata: metadata)
+  }
+}
+
+extension VapiPhoneNumberPage.Metadata {
+  init(reading reader: inout JSONReader) throws {
+    var meta = Self(totalItems: nil, hasNextPage: nil, currentPage: nil, totalPages: nil)
+    try reader.readObject { key, reader in
+      if key == "totalItems" {
+        meta.totalItems = try reader.readLenientInt()
+      } else if key == "hasNextPage" {
+        meta.hasNextPage = try reader.readLenientBool()
+      } else if key == "currentPage" {
+        meta.currentPage = try reader.readLenientInt()
+      } else if key == "totalPages" {
+        meta.totalPages = try reader.readLenientInt()
+      } else {
+        try reader.skipValue()
+      }
+    }
+    self = meta
   }
 }
 

@@ -19,6 +19,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
     // Every file the process creates (the store, its -wal/-shm, master.key) is private from its
     // first byte, whatever the parent's umask.
     _ = umask(0o077)
+    MemoryPolicy.apply()
     // Hosts spawn `switchboard` with no arguments: serve at once, without the argument parser's
     // reflection (it shows in spawn → first reply).
     if CommandLine.arguments.count == 1 {

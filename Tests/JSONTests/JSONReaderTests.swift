@@ -90,4 +90,36 @@ final class JSONReaderTests: XCTestCase {
       })
     XCTAssertThrowsError(try JSONReader.read(Array("[1]".utf8)) { reader in try reader.readObject { _, _ in } })
   }
+
+  /// Skipped strings are stepped over eight bytes at a time: the quote, an escape or a control
+  /// character must be found at every offset in the word, and ASCII and UTF-8 alike.
+  func testSkipsStringsAtEveryOffset() throws {
+    for length in 0..<40 {
+      for special in ["", "\\\"", "\\\\", "\\n", "\\u2028", "é", "漢字", "🎉"] {
+        for position in 0...length {
+          let body =
+            String(repeating: "a", count: position) + special + String(repeating: "b", count: length - position)
+          let json = Array("[\"\(body)\",\"after\"]".utf8)
+          let after = try JSONReader.read(json) { reader -> String in
+            var second = ""
+            var index = 0
+            try reader.readArray { reader in
+              if index == 1 { second = try reader.readString() } else { try reader.skipValue() }
+              index += 1
+            }
+            return second
+          }
+          XCTAssertEqual(after, "after", "length \(length), \(special) at \(position)")
+        }
+      }
+      // A raw control character or a missing quote is an error wherever it is.
+      for position in 0...length {
+        var raw = Array(("[\"" + String(repeating: "a", count: length) + "\"]").utf8)
+        raw[2 + position] = 0x0A
+        XCTAssertThrowsError(try JSONReader.read(raw) { try $0.skipValue() }, "control at \(position)")
+      }
+      let open = Array(("[\"" + String(repeating: "a", count: length)).utf8)
+      XCTAssertThrowsError(try JSONReader.read(open) { try $0.skipValue() })
+    }
+  }
 }

@@ -86,7 +86,9 @@ final class CancellationTests: XCTestCase {
     }
     let result = await task.result
     XCTAssertThrowsError(try result.get()) { XCTAssertTrue($0 is CancellationError, "\($0)") }
-    XCTAssertEqual(server.requestCount, 2)
+    // Page 3 may have been requested while page 2 was parsed, before the cancel; nothing after it.
+    try await Task.sleep(for: .milliseconds(100))
+    XCTAssertLessThanOrEqual(server.requestCount, 3)
   }
 }
 

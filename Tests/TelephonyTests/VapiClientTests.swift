@@ -137,7 +137,11 @@ final class VapiClientTests: XCTestCase {
     defer { server.stop() }
     let all = try await Fixture.vapi(server).listPhoneNumbers()
     XCTAssertEqual(all.count, 1000)
-    XCTAssertEqual(server.requestCount, 2)
+    // Page 3 may have been requested while page 2 was read (it is cancelled once page 2 proves to
+    // hold nothing new); never more.
+    try await Task.sleep(for: .milliseconds(100))
+    XCTAssertLessThanOrEqual(server.requestCount, 3)
+    XCTAssertGreaterThanOrEqual(server.requestCount, 2)
   }
 
   func testPhoneNumberDecodingKeepsNoSecrets() throws {

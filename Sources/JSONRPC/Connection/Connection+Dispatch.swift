@@ -58,7 +58,10 @@ extension Connection {
     }
 
     // Admission: wait (and so stop reading input) until the reply is expected to fit the budget.
-    let expected = state.withLock { $0.replyEstimates[method] } ?? initialReplyEstimate
+    let learned = state.withLock { $0.replyEstimates[method] }
+    let expected = learned ?? initialReplyEstimate
+    // The reply is encoded into one buffer sized from the replies this method gave before.
+    let shape = ReplyShape(id: id, capacity: min(64 << 20, (learned ?? 192) + 64))
     guard transport.budget.admit(expecting: expected) else {
       sink.send(OutgoingMessage.error(id: id, .serverCancelled), id: id)
       return
@@ -108,7 +111,7 @@ extension Connection {
       await scheduler.wait(ticket)
       do {
         try Task.checkCancellation()
-        outcome = .success(try await call.run(context))
+        outcome = .success(try await call.run(context, shape))
       } catch {
         outcome = .failure(error)
       }
@@ -140,7 +143,7 @@ extension Connection {
     switch outcome {
     case .success(let encoded):
       log(.debug, "<- \(RPCError.bounded(method)) id \(id): result, \(encoded.count) bytes")
-      reply = OutgoingMessage.result(id: id, encodedResult: encoded)
+      reply = encoded  // already the whole reply message (`ReplyShape`)
     case .failure(let error):
       log(.debug, "<- \(RPCError.bounded(method)) id \(id): \(type(of: error))")
       let handlerError = (error as? any RPCErrorConvertible)?.rpcError

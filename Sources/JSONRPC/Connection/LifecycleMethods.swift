@@ -2,12 +2,24 @@ import JSON
 
 /// `initialize`: optional LSP-style handshake.
 public enum InitializeMethod: RPCMethod {
-  public struct Params: Decodable, Sendable {
+  /// Unknown LSP members are ignored (registered with `strictParams: false`); the ones listed are
+  /// published, and the two the server uses are checked.
+  public struct Params: MethodParams {
+    @Param(schema: .nullable(.integer(minimum: 1)), summary: "The client's pid; the server exits when it dies.")
     public var processId: Int?
-    public var clientInfo: ClientInfo?
-    public struct ClientInfo: Decodable, Sendable {
+    @Param public var clientInfo: ClientInfo?
+    @Param(description: "Client capabilities (accepted, currently unused).") public var capabilities: JSONValue?
+    @Param(description: "Accepted, currently unused.") public var initializationOptions: JSONValue?
+    @Param(schema: .string(enumValues: ["off", "messages", "verbose"])) public var trace: JSONValue?
+
+    public init() {}
+
+    public struct ClientInfo: PlainParamValue {
       public var name: String
       public var version: String?
+      public static var schema: JSONSchema {
+        .object([("name", .string()), ("version", .string())], required: ["name"], open: true)
+      }
     }
   }
   public typealias Result = JSONValue
@@ -16,15 +28,6 @@ public enum InitializeMethod: RPCMethod {
     "Optional handshake: tells the server who the client is; returns server info and capabilities."
   public static let description: String? =
     "Requests work without it. When sent, it must be the first request and is accepted once; `processId` makes the server exit when that process dies. Unknown LSP fields are ignored."
-  public static let params = [
-    ContentDescriptor(
-      "processId", .nullable(.integer(minimum: 1)), summary: "The client's pid; the server exits when it dies."),
-    ContentDescriptor(
-      "clientInfo", .object([("name", .string()), ("version", .string())], required: ["name"], open: true)),
-    ContentDescriptor("capabilities", .any(description: "Client capabilities (accepted, currently unused).")),
-    ContentDescriptor("initializationOptions", .any(description: "Accepted, currently unused.")),
-    ContentDescriptor("trace", .string(enumValues: ["off", "messages", "verbose"])),
-  ]
   public static let result = ContentDescriptor(
     "InitializeResult",
     .object(
@@ -46,7 +49,6 @@ public enum ShutdownMethod: RPCMethod {
   public static let name = "shutdown"
   public static let summary =
     "Cancels in-flight requests (they end with -32802), returns null; every later request gets -32600. Send `exit` next."
-  public static let params: [ContentDescriptor] = []
   public static let result = ContentDescriptor("null", .null, required: true)
   public static let examples = [MethodExample("shutdown", result: .null)]
   public static func scheduling(for params: Params) -> Scheduling { .sequential }
@@ -59,7 +61,6 @@ public enum DiscoverMethod: RPCMethod {
   public static let name = "rpc.discover"
   public static let summary =
     "Returns the OpenRPC 1.3 document describing every method, generated from the router's definitions."
-  public static let params: [ContentDescriptor] = []
   public static let result = ContentDescriptor(
     "OpenRPC", .object([], description: "An OpenRPC document (https://spec.open-rpc.org).", open: true), required: true)
 }

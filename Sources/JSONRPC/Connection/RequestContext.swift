@@ -44,8 +44,8 @@ public struct RequestContext: Sendable {
 
   /// Encodes and streams a partial result.
   public func sendPartialResult<T: Encodable>(_ value: T) throws {
-    guard wantsPartialResults else { return }
-    progress.partial(try JSONValueEncoder().encode(value))
+    guard let token = progress.tokens.partialResult else { return }
+    progress.partialFrame(try OutgoingMessage.progress(token: token.json, value: value))
   }
 }
 
@@ -104,6 +104,14 @@ final class ProgressChannel: Sendable {
     state.withLock { state in
       guard !state.closed else { return }
       send(OutgoingMessage.notification(method: "$/progress", params: ["token": token.json, "value": value]))
+    }
+  }
+
+  /// Sends an already encoded partial-result notification (unless the reply has gone).
+  func partialFrame(_ frame: [UInt8]) {
+    state.withLock { state in
+      guard !state.closed else { return }
+      send(frame)
     }
   }
 

@@ -14,6 +14,28 @@ public enum OutgoingMessage {
     return writer.bytes
   }
 
+  /// Appends `{"jsonrpc":"2.0","id":…,"result":` (the caller then writes the result and `}`).
+  static func appendResultHead(id: RequestID, to bytes: inout [UInt8]) {
+    var writer = JSONWriter(adopting: bytes)
+    bytes = []
+    writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)
+    writer.write(id.json)
+    writer.writeRaw(#","result":"#)
+    bytes = writer.takeBytes()
+  }
+
+  /// A `$/progress` notification whose `value` is `encodable`, written straight to bytes.
+  static func progress<T: Encodable>(token: JSONValue, value: T) throws -> [UInt8] {
+    var head = JSONWriter(capacity: 512)
+    head.writeRaw(#"{"jsonrpc":"2.0","method":"$/progress","params":{"token":"#)
+    head.write(token)
+    head.writeRaw(#","value":"#)
+    var bytes = head.takeBytes()
+    try JSONBytesEncoder().encode(value, appendingTo: &bytes)
+    bytes.append(contentsOf: "}}".utf8)
+    return bytes
+  }
+
   public static func error(id: RequestID, _ error: RPCError) -> [UInt8] {
     var writer = JSONWriter(capacity: 128)
     writer.writeRaw(#"{"jsonrpc":"2.0","id":"#)

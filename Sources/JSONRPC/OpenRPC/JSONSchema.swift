@@ -87,6 +87,19 @@ public struct JSONSchema: Sendable, Equatable {
   /// A constant value.
   public static func constant(_ value: JSONValue) -> JSONSchema { JSONSchema(.object(["const": value])) }
 
+  /// This schema with `description` in place of its own (placed after `type`, where the builders put it).
+  public func describing(_ description: String) -> JSONSchema {
+    guard case .object(let object) = json else { return self }
+    var members = object.members
+    if let index = members.firstIndex(where: { $0.key == "description" }) {
+      members[index].value = .string(description)
+    } else {
+      let index = members.firstIndex(where: { $0.key == "type" }).map { $0 + 1 } ?? 0
+      members.insert(JSONObject.Member("description", .string(description)), at: index)
+    }
+    return JSONSchema(.object(JSONObject(members)))
+  }
+
   /// A reference to `#/components/schemas/<name>`.
   public static func ref(_ name: String) -> JSONSchema {
     JSONSchema(.object(["$ref": .string("#/components/schemas/\(name)")]))

@@ -13,7 +13,7 @@ public protocol RPCMethod: Sendable {
   static var summary: String { get }
   /// Longer prose, if any.
   static var description: String? { get }
-  /// The by-name params, as OpenRPC content descriptors.
+  /// The by-name params, as OpenRPC content descriptors (for `MethodParams`, from their declaration).
   static var params: [ContentDescriptor] { get }
   /// The result, as an OpenRPC content descriptor.
   static var result: ContentDescriptor { get }
@@ -54,7 +54,7 @@ extension RPCMethod {
 }
 
 /// Params for methods that take none (an empty object, or no `params` member).
-public struct NoParams: Codable, Sendable, Equatable {
+public struct NoParams: MethodParams, Codable, Equatable {
   public init() {}
   public init(from decoder: any Decoder) throws {
     _ = try decoder.container(keyedBy: DynamicKey.self)

@@ -51,11 +51,8 @@ public struct Router: Sendable {
       } catch {
         throw error.rpcError
       }
-      return PreparedCall(scheduling: M.scheduling(for: params), tokens: tokens) { context in
-        let result = try await handler(params, context)
-        if let raw = result as? EncodedJSON { return raw.bytes }
-        if let raw = result as? JSONValue { return JSONWriter.encode(raw) }
-        return JSONWriter.encode(try JSONValueEncoder().encode(result))
+      return PreparedCall(scheduling: M.scheduling(for: params), tokens: tokens) { context, shape in
+        try shape.encode(try await handler(params, context))
       }
     }
     entries[M.name] = entry
@@ -90,8 +87,32 @@ public struct Router: Sendable {
 struct PreparedCall: Sendable {
   let scheduling: Scheduling
   let tokens: ProgressTokens
-  /// Runs the handler and returns the encoded result.
-  let run: @Sendable (RequestContext) async throws -> [UInt8]
+  /// Runs the handler and returns the encoded result, shaped as asked.
+  let run: @Sendable (RequestContext, ReplyShape) async throws -> [UInt8]
+}
+
+/// How a call's result is written: bare, or as the whole reply message to `id` (so the frame goes
+/// to the writer as encoded, with no copy), into one buffer of `capacity` bytes.
+struct ReplyShape: Sendable {
+  /// The request answered; nil for the bare result.
+  var id: RequestID?
+  var capacity: Int
+
+  static let bare = ReplyShape(id: nil, capacity: 256)
+
+  func encode<R: Encodable>(_ result: R) throws -> [UInt8] {
+    if id == nil, let raw = result as? EncodedJSON { return raw.bytes }
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(capacity)
+    if let id { OutgoingMessage.appendResultHead(id: id, to: &bytes) }
+    if let raw = result as? EncodedJSON {
+      bytes.append(contentsOf: raw.bytes)
+    } else {
+      try JSONBytesEncoder().encode(result, appendingTo: &bytes)
+    }
+    if id != nil { bytes.append(UInt8(ascii: "}")) }
+    return bytes
+  }
 }
 
 /// The progress tokens found in a request's params.
@@ -149,7 +170,7 @@ extension Router {
           onProgress(isWork ? .workDone(value) : .partialResult(value))
         })
     }
-    let bytes = try await prepared.run(context)
+    let bytes = try await prepared.run(context, .bare)
     context.progress.close()
     return try JSONParser.parse(bytes)
   }

@@ -7,7 +7,6 @@ enum Ping: ServiceMethod {
   typealias Result = JSONValue
   static let name = "ping"
   static let summary = "Liveness check: answers `{}` at once, in any lifecycle state before `shutdown`."
-  static let params: [ContentDescriptor] = []
   static let result = ContentDescriptor("Empty", .object([]), required: true)
   static let examples = [MethodExample("ping", result: .object([:]))]
 

@@ -2,11 +2,8 @@ import Telephony
 
 /// The number → Vapi id index used for `imported`.
 enum ImportedIndex {
-  /// E.164 number → Vapi id.
-  static func byNumber(_ numbers: [VapiPhoneNumber]) -> [String: String] {
-    var index: [String: String] = [:]
-    index.reserveCapacity(numbers.count)
+  /// Adds `numbers` to `index` (E.164 number → Vapi id; a later number wins a duplicate E.164).
+  static func add(_ numbers: [VapiPhoneNumber], to index: inout [String: String]) {
     for number in numbers { if let e164 = number.number { index[e164] = number.id } }
-    return index
   }
 }

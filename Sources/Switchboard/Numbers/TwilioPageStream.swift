@@ -1,12 +1,17 @@
+import JSON
 import JSONRPC
 import Synchronization
 import Telephony
 
-/// Streams Twilio pages as partial results once the Vapi index is known, holding earlier pages until then.
+/// Turns Twilio pages into `listTwilio`'s numbers once the Vapi index is known (earlier pages are
+/// held until then): streamed as partial results when the client asked for them, else encoded
+/// into the reply's array page by page, so the numbers are never all held as models.
 final class PartialPageStream: Sendable {
   private struct State {
     var index: [String: String]?
     var held: [[TwilioIncomingNumber]] = []
+    var count = 0
+    var numbers = JSONArrayBuilder()
   }
   private let state = Mutex(State())
   private let context: RequestContext
@@ -18,22 +23,32 @@ final class PartialPageStream: Sendable {
   }
 
   func page(_ page: [TwilioIncomingNumber]) throws {
-    guard context.wantsPartialResults else { return }
-    let kept = page.filter { includeNonVoice || $0.capabilities.voice }
+    let kept = includeNonVoice ? page : page.filter { $0.capabilities.voice }
     try state.withLock { state in
-      if let index = state.index { try send(kept, index) } else { state.held.append(kept) }
+      if let index = state.index { try emit(kept, index, into: &state) } else { state.held.append(kept) }
     }
   }
 
   func indexReady(_ index: [String: String]) throws {
     try state.withLock { state in
       state.index = index
-      for page in state.held { try send(page, index) }
+      let held = state.held
       state.held = []
+      for page in held { try emit(page, index, into: &state) }
     }
   }
 
-  private func send(_ page: [TwilioIncomingNumber], _ index: [String: String]) throws {
-    if !page.isEmpty { try context.sendPartialResult(page.map { TwilioNumber($0, vapiId: index[$0.phoneNumber]) }) }
+  /// The numbers listed (an empty array when they went out as partial results) and their count.
+  func finish() -> (numbers: JSONFragment, count: Int) {
+    state.withLock { ($0.numbers.finish(), $0.count) }
+  }
+
+  private func emit(_ page: [TwilioIncomingNumber], _ index: [String: String], into state: inout State) throws {
+    state.count += page.count
+    if context.wantsPartialResults {
+      if !page.isEmpty { try context.sendPartialResult(page.map { TwilioNumber($0, vapiId: index[$0.phoneNumber]) }) }
+    } else {
+      for number in page { try state.numbers.append(TwilioNumber(number, vapiId: index[number.phoneNumber])) }
+    }
   }
 }

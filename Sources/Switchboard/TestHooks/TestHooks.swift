@@ -7,21 +7,15 @@ import JSONRPC
 
 /// `test/sleep`: waits, reporting progress, until done or cancelled.
 enum TestSleep: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var ms: Int
-    var steps: Int?
-    var key: String?
-    var exclusive: Bool?
+  struct Params: MethodParams {
+    @Param(schema: .integer(minimum: 0, maximum: 600_000)) var ms: Int
+    @Param(schema: .integer(minimum: 1, maximum: 1000)) var steps: Int?
+    @Param(description: "Scheduling key (readers share, writers exclusive).") var key: String?
+    @Param var exclusive: Bool?
   }
   typealias Result = JSONValue
   static let name = "test/sleep"
   static let summary = "Test hook: sleeps `ms` milliseconds in `steps` steps with progress; honours cancellation."
-  static let params = [
-    ContentDescriptor("ms", .integer(minimum: 0, maximum: 600_000), required: true),
-    ContentDescriptor("steps", .integer(minimum: 1, maximum: 1000)),
-    ContentDescriptor("key", .string(description: "Scheduling key (readers share, writers exclusive).")),
-    ContentDescriptor("exclusive", .boolean()),
-  ]
   static let result = ContentDescriptor("Slept", .object([("sleptMs", .integer())]), required: true)
   static let reportsProgress = true
   static let extensions: JSONObject = ["x-test-only": true]
@@ -46,11 +40,12 @@ enum TestSleep: ServiceMethod {
 
 /// `test/echo`: returns its `value` param.
 enum TestEcho: ServiceMethod {
-  struct Params: Decodable, Sendable { var value: JSONValue }
+  struct Params: MethodParams {
+    @Param var value: JSONValue
+  }
   typealias Result = JSONValue
   static let name = "test/echo"
   static let summary = "Test hook: returns `value` unchanged."
-  static let params = [ContentDescriptor("value", .any(), required: true)]
   static let result = ContentDescriptor("value", .any(), required: true)
   static let extensions: JSONObject = ["x-test-only": true]
 
@@ -65,7 +60,6 @@ enum TestFail: ServiceMethod {
   typealias Result = JSONValue
   static let name = "test/fail"
   static let summary = "Test hook: fails with an unexpected error, which must surface as -32603."
-  static let params: [ContentDescriptor] = []
   static let result = ContentDescriptor("never", .null, required: true)
   static let extensions: JSONObject = ["x-test-only": true]
 

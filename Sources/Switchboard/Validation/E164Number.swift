@@ -1,13 +1,12 @@
 import JSONRPC
 
 /// A phone number in E.164: `+`, a non-zero digit, then 1–14 digits.
-enum E164Number: ParamRule {
+struct E164Number: ParamRule {
   static let reason = "must be an E.164 number such as +14155550100"
   static let pattern = "^\\+[1-9][0-9]{1,14}$"
   static let schema = JSONSchema.string(description: "A phone number in E.164, e.g. +14155550100.", pattern: pattern)
 
-  /// The same rule with a description of the param's role.
-  static func schema(_ description: String) -> JSONSchema { .string(description: description, pattern: pattern) }
+  let value: String
 
   static func isValid(_ s: String) -> Bool {
     let bytes = Array(s.utf8)

@@ -2,7 +2,7 @@ import JSON
 import JSONRPC
 
 /// A Vapi phone-number id: a UUID (Vapi declares `format: uuid` and answers 400 otherwise).
-enum NumberID: ParamRule {
+struct NumberID: ListableParam {
   static let reason = "must be a Vapi phone-number id (a UUID)"
   static let schema = JSONSchema.string(
     description: "The number's Vapi id.",
@@ -10,6 +10,10 @@ enum NumberID: ParamRule {
 
   /// Ids are UUIDs: the same id in another case is the same id.
   static func canonical(_ id: String) -> String { id.lowercased() }
+
+  static let plural = "ids"
+
+  let value: String
 
   static func isValid(_ id: String) -> Bool {
     let bytes = Array(id.utf8)

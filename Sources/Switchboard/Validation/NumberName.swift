@@ -2,10 +2,12 @@ import JSON
 import JSONRPC
 
 /// Vapi's `name` rule: at most 40 characters (counted as Vapi does, in UTF-16 units).
-enum NumberName: ParamRule {
+struct NumberName: ParamRule {
   static let maxLength = 40
   static let reason = "must be 1-40 characters"
   static let schema = JSONSchema.string(description: "Display name in Vapi.", minLength: 1, maxLength: maxLength)
+
+  let value: String
 
   static func isValid(_ name: String) -> Bool { !name.isEmpty && name.utf16.count <= maxLength }
 

@@ -3,7 +3,7 @@ import JSONRPC
 import Vault
 
 /// A validated profile name: 1–64 characters of `A–Z a–z 0–9 . _ -`.
-public struct ProfileName: Decodable, Sendable, Hashable, CustomStringConvertible {
+public struct ProfileName: ParamValue, Hashable, CustomStringConvertible {
   public static let `default` = ProfileName(unchecked: "default")
   public static let reason = "must be 1-64 characters of A-Z a-z 0-9 . _ -"
   public static let schema = JSONSchema.string(
@@ -20,13 +20,25 @@ public struct ProfileName: Decodable, Sendable, Hashable, CustomStringConvertibl
     self.value = value
   }
 
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    let raw = try container.decode(String.self)
-    guard let name = ProfileName(raw) else {
-      throw DecodingError.dataCorruptedError(in: container, debugDescription: Self.reason)
+  /// A string that must be a valid name (`null` for a required profile is "expected a string, not null").
+  public static func decodeParam<Key: CodingKey>(_ key: Key, in container: KeyedDecodingContainer<Key>) throws
+    -> ProfileName
+  {
+    guard let name = ProfileName(try container.decode(String.self, forKey: key)) else {
+      throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: reason)
     }
-    self = name
+    return name
+  }
+
+  /// Absent or `null` is nil (one look-up of the member).
+  public static func decodeParamIfPresent<Key: CodingKey>(_ key: Key, in container: KeyedDecodingContainer<Key>)
+    throws -> ProfileName?
+  {
+    guard let raw = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+    guard let name = ProfileName(raw) else {
+      throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: reason)
+    }
+    return name
   }
 
   /// The scheduling key for requests on this profile.

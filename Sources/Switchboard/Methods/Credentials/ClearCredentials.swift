@@ -6,7 +6,6 @@ enum ClearCredentials: ServiceMethod {
   typealias Result = CredentialStatus
   static let name = "clearCredentials"
   static let summary = "Removes all four credential fields of a profile; the profile and its operation history stay."
-  static let params = [ProfileParams.descriptor]
   static let result = ContentDescriptor("CredentialStatus", .ref("CredentialStatus"), required: true)
   static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
   static let examples = [

@@ -3,8 +3,8 @@ import JSONRPC
 
 /// `deleteProfile`: removes a profile with its credentials, history and idempotency records.
 enum DeleteProfile: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName
+  struct Params: MethodParams {
+    @Param var profile: ProfileName
   }
   struct Result: Encodable, Sendable {
     var profile: String
@@ -13,7 +13,6 @@ enum DeleteProfile: ServiceMethod {
   static let name = "deleteProfile"
   static let summary =
     "Deletes a profile: its credentials, operation history and idempotency records. `deleted` is false when there was nothing to delete."
-  static let params = [ContentDescriptor("profile", ProfileName.schema, required: true)]
   static let result = ContentDescriptor(
     "Deleted", .object([("profile", .string()), ("deleted", .boolean())], required: ["profile", "deleted"]),
     required: true)

@@ -7,7 +7,6 @@ enum GetCredentialStatus: ServiceMethod {
   static let name = "getCredentialStatus"
   static let summary =
     "Tells which credentials a profile holds, with non-secret hints only; damaged fields are flagged `corrupt`."
-  static let params = [ProfileParams.descriptor]
   static let result = ContentDescriptor("CredentialStatus", .ref("CredentialStatus"), required: true)
   static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
   static let examples = [MethodExample("default profile", result: CredentialStatus.example)]

@@ -4,10 +4,18 @@ import Vault
 
 /// `listOperations`: the ledger of what this profile changed upstream, newest first.
 enum ListOperations: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var limit: Int?
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param(description: "At most this many (default 100).") var limit: Limit?
+    @Param(schema: .integer(description: "Only operations with a smaller id (paging).", minimum: 1))
     var before: Int64?
+  }
+
+  /// How many operations at most: 1-10,000.
+  struct Limit: BoundedInteger {
+    static let range = 1...10_000
+    static let reason = "must be between 1 and 10000"
+    let value: Int
   }
   struct Result: Encodable, Sendable {
     struct Operation: Encodable, Sendable {
@@ -25,11 +33,6 @@ enum ListOperations: ServiceMethod {
   static let name = "listOperations"
   static let summary =
     "Lists what this profile changed upstream (imports, creations, updates, releases), newest first, with each outcome; readable even when Vapi is not."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor("limit", .integer(description: "At most this many (default 100).", minimum: 1, maximum: 10_000)),
-    ContentDescriptor("before", .integer(description: "Only operations with a smaller id (paging).", minimum: 1)),
-  ]
   static let result = ContentDescriptor(
     "Operations",
     .object(
@@ -67,11 +70,8 @@ enum ListOperations: ServiceMethod {
   static func scheduling(for params: Params) -> Scheduling { .usesCredentials(of: params.profile.orDefault) }
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
-    if let limit = params.limit, !(1...10_000).contains(limit) {
-      throw RPCError.invalidParams(field: "/limit", reason: "must be between 1 and 10000")
-    }
     let records = try service.vault().operations(
-      profile: params.profile.orDefault.value, limit: params.limit ?? 100, before: params.before)
+      profile: params.profile.orDefault.value, limit: params.limit?.value ?? 100, before: params.before)
     return Result(
       operations: records.map {
         .init(

@@ -16,7 +16,6 @@ enum ListProfiles: ServiceMethod {
   }
   static let name = "listProfiles"
   static let summary = "Lists the profiles in the store, with which credential fields each holds (no values)."
-  static let params: [ContentDescriptor] = []
   static let result = ContentDescriptor(
     "Profiles",
     .object(

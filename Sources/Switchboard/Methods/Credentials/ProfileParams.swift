@@ -1,8 +1,6 @@
 import JSONRPC
 
 /// Params of methods that take only `profile`.
-struct ProfileParams: Decodable, Sendable {
-  var profile: ProfileName?
-
-  static let descriptor = ContentDescriptor("profile", ProfileName.schema)
+struct ProfileParams: MethodParams {
+  @Param var profile: ProfileName?
 }

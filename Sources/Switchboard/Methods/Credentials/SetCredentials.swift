@@ -4,44 +4,39 @@ import Vault
 
 /// `setCredentials`: write-only credential entry; absent keeps a field, `null` clears it.
 enum SetCredentials: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var changes: [CredentialField: String?] = [:]
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param var vapiPrivateKey: Nullable<VapiPrivateKey>
+    @Param var twilioAccountSid: Nullable<TwilioAccountSID>
+    @Param var twilioAuthToken: Nullable<TwilioAuthToken>
+    @Param(description: "Default fallback (transfer) number, E.164.") var transferPhoneNumber: Nullable<E164Number>
 
-    private struct Key: CodingKey {
-      var stringValue: String
-      var intValue: Int? { nil }
-      init(_ s: String) { stringValue = s }
-      init?(stringValue: String) { self.stringValue = stringValue }
-      init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: any Decoder) throws {
-      let container = try decoder.container(keyedBy: Key.self)
-      profile = try container.decodeIfPresent(ProfileName.self, forKey: Key("profile"))
-      for field in CredentialField.allCases {
-        let key = Key(field.rawValue)
-        guard container.contains(key) else { continue }
-        if try container.decodeNil(forKey: key) {
-          changes[field] = .some(nil)
-          continue
+    /// The fields to change: a `nil` value clears the field; a field not listed is kept.
+    var changes: [CredentialField: String?] {
+      let updates: [(CredentialField, Nullable<String>)] = [
+        (.vapiPrivateKey, vapiPrivateKey.map(\.value)), (.twilioAccountSid, twilioAccountSid.map(\.value)),
+        (.twilioAuthToken, twilioAuthToken.map(\.value)), (.transferPhoneNumber, transferPhoneNumber.map(\.value)),
+      ]
+      var changes: [CredentialField: String?] = [:]
+      for (field, update) in updates {
+        switch update {
+        case .absent: continue
+        case .null: changes[field] = .some(nil)
+        case .value(let value): changes[field] = value
         }
-        let value = try container.decode(String.self, forKey: key)
-        if let reason = SetCredentials.problem(field, value) {
-          throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: reason)
-        }
-        changes[field] = value
       }
+      return changes
     }
   }
 
   /// Why `value` is not acceptable for `field`, or nil. Never includes the value.
   static func problem(_ field: CredentialField, _ value: String) -> String? {
-    switch field {
-    case .vapiPrivateKey: Formats.isVapiKey(value) ? nil : "must be a non-empty key without whitespace"
-    case .twilioAccountSid: Formats.isAccountSid(value) ? nil : "must be AC followed by 32 hex digits"
-    case .twilioAuthToken: Formats.isAuthToken(value) ? nil : "must be 32 hex digits"
-    case .transferPhoneNumber: E164Number.isValid(value) ? nil : E164Number.reason
+    func check<Rule: ParamRule>(_ rule: Rule.Type) -> String? { Rule.isValid(value) ? nil : Rule.reason }
+    return switch field {
+    case .vapiPrivateKey: check(VapiPrivateKey.self)
+    case .twilioAccountSid: check(TwilioAccountSID.self)
+    case .twilioAuthToken: check(TwilioAuthToken.self)
+    case .transferPhoneNumber: check(E164Number.self)
     }
   }
 
@@ -50,21 +45,6 @@ enum SetCredentials: ServiceMethod {
   static let summary = "Stores credentials for a profile (write-only): an absent field is kept, null clears it."
   static let description: String? =
     "Values are validated, sealed with AES-256-GCM and never returned by any method. The result is the profile's credential status (hints only)."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor(
-      "vapiPrivateKey",
-      .nullable(.string(description: "Vapi private API key.", minLength: 1, maxLength: 512, writeOnly: true))),
-    ContentDescriptor(
-      "twilioAccountSid",
-      .nullable(.string(description: "Twilio Account SID.", pattern: "^AC[0-9a-fA-F]{32}$", writeOnly: true))),
-    ContentDescriptor(
-      "twilioAuthToken",
-      .nullable(.string(description: "Twilio Auth Token.", pattern: "^[0-9a-fA-F]{32}$", writeOnly: true))),
-    ContentDescriptor(
-      "transferPhoneNumber",
-      .nullable(E164Number.schema("Default fallback (transfer) number, E.164."))),
-  ]
   static let result = ContentDescriptor("CredentialStatus", .ref("CredentialStatus"), required: true)
   static let errors = Errors.descriptors(.vaultLocked, .vaultUnavailable, .vaultUnsafe)
   static let examples = [

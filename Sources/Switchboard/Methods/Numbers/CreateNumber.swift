@@ -5,34 +5,30 @@ import Telephony
 
 /// `createNumber`: a free Vapi number in a US area code, with a fallback destination.
 enum CreateNumber: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var areaCode: String
-    var name: String?
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param var areaCode: DesiredAreaCode
+    @Param var name: NumberName?
     /// Absent: the profile's transfer number; `null`: no fallback; a value: that number.
-    var fallbackNumber: Patch<String>
-    var idempotencyKey: String?
-
-    enum CodingKeys: String, CodingKey { case profile, areaCode, name, fallbackNumber, idempotencyKey }
-
-    init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      guard c.contains(.areaCode), let code = try? c.decode(String.self, forKey: .areaCode), AreaCode.isValid(code)
-      else {
-        throw CreateNumber.invalidAreaCode
-      }
-      areaCode = code
-      name = try c.decodeIfPresent(.name, as: NumberName.self)
-      fallbackNumber = try c.decodePatch(.fallbackNumber, as: E164Number.self)
-      idempotencyKey = try c.decodeIfPresent(.idempotencyKey, as: IdempotencyKey.self)
-    }
+    @Param(description: "Fallback destination, E.164. Absent: the profile's transfer number; null: no fallback.")
+    var fallbackNumber: Nullable<E164Number>
+    @Param var idempotencyKey: IdempotencyKey?
   }
 
-  /// The seed's message, as -32602 naming `/areaCode`.
-  static let invalidAreaCode = ParamsError(
-    pointer: "/areaCode", reason: AreaCode.reason,
-    message: "Valid 3-digit area code is required")
+  /// The area code to buy in: whatever is wrong with it (absent, `null`, not a string, not NANP)
+  /// is refused with the seed's message, as -32602 naming the param.
+  struct DesiredAreaCode: ParamValue {
+    static let message = "Valid 3-digit area code is required"
+    static var schema: JSONSchema { AreaCode.schema }
+    let value: String
+
+    static func decodeParam<Key: CodingKey>(_ key: Key, in container: KeyedDecodingContainer<Key>) throws -> Self {
+      guard let code = try? container.decode(String.self, forKey: key), AreaCode.isValid(code) else {
+        throw ParamsError(pointer: "/\(key.stringValue)", reason: AreaCode.reason, message: message)
+      }
+      return DesiredAreaCode(value: code)
+    }
+  }
 
   typealias Result = Number
   static let name = "createNumber"
@@ -40,22 +36,11 @@ enum CreateNumber: ServiceMethod {
     "Creates a free Vapi number in a US area code, falling back to `fallbackNumber` or the profile's transfer number."
   static let description: String? =
     "Sends `{provider: \"vapi\", numberDesiredAreaCode, name?, fallbackDestination?: {type: \"number\", number}}`. Without `fallbackNumber` and without a stored transfer number the number has no fallback destination. A new number may be `activating` for a few minutes."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor(
-      "areaCode", AreaCode.schema, required: true),
-    ContentDescriptor("name", NumberName.schema),
-    ContentDescriptor(
-      "fallbackNumber",
-      .nullable(
-        E164Number.schema("Fallback destination, E.164. Absent: the profile's transfer number; null: no fallback."))),
-    ContentDescriptor("idempotencyKey", IdempotencyKey.schema),
-  ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors =
     [
       ErrorDescriptor(
-        code: RPCError.invalidParamsCode, message: "Valid 3-digit area code is required",
+        code: RPCError.invalidParamsCode, message: DesiredAreaCode.message,
         data: ["field": "/areaCode", "reason": .string(AreaCode.reason)])
     ]
     + Errors.descriptors(
@@ -72,22 +57,24 @@ enum CreateNumber: ServiceMethod {
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)
     let vapi = try service.vapiClient(credentials)
-    var fingerprint: JSONObject = ["areaCode": .string(params.areaCode)]
-    if let name = params.name { fingerprint["name"] = .string(name) }
+    let areaCode = params.areaCode.value
+    let name = params.name?.value
+    var fingerprint: JSONObject = ["areaCode": .string(areaCode)]
+    if let name { fingerprint["name"] = .string(name) }
     let fallback: String?
     switch params.fallbackNumber {
-    case .keep: fallback = credentials.transferNumber
-    case .clear:
+    case .absent: fallback = credentials.transferNumber
+    case .null:
       fallback = nil
       fingerprint["fallbackNumber"] = .null
-    case .set(let number):
-      fallback = number
-      fingerprint["fallbackNumber"] = .string(number)
+    case .value(let number):
+      fallback = number.value
+      fingerprint["fallbackNumber"] = .string(number.value)
     }
     let write = LedgeredWrite(
-      service: service, profile: credentials.profile, method: name, target: params.areaCode,
-      idempotencyKey: params.idempotencyKey, fingerprint: StoredOutcome.fingerprint(name, fingerprint))
+      service: service, profile: credentials.profile, method: Self.name, target: areaCode,
+      idempotencyKey: params.idempotencyKey?.value, fingerprint: StoredOutcome.fingerprint(Self.name, fingerprint))
     return try await write.run(
-      FreeNumberPurchase(vapi: vapi, areaCode: params.areaCode, name: params.name, fallbackNumber: fallback))
+      FreeNumberPurchase(vapi: vapi, areaCode: areaCode, name: name, fallbackNumber: fallback))
   }
 }

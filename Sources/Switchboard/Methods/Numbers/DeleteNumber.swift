@@ -4,19 +4,10 @@ import Telephony
 
 /// `deleteNumber`: releases a number from the Vapi account, after an explicit confirmation.
 enum DeleteNumber: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var id: String
-    var confirm: String
-
-    enum CodingKeys: String, CodingKey { case profile, id, confirm }
-
-    init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      id = try c.decode(.id, as: NumberID.self)
-      confirm = try c.decode(String.self, forKey: .confirm)
-    }
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param var id: NumberID
+    @Param(description: "The number in E.164, or the id, typed again.") var confirm: String
   }
   typealias Result = Number
   static let name = "deleteNumber"
@@ -24,11 +15,6 @@ enum DeleteNumber: ServiceMethod {
     "Releases a number from the Vapi account (irreversible): `confirm` must repeat the number (E.164) or its id; returns the released number."
   static let description: String? =
     "The number is read first; a `confirm` that matches neither its E.164 number nor its id is -32602 with `data.field` `/confirm`, and nothing is deleted. A free Vapi number released this way is gone for good; a Twilio number stays in the Twilio account."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor("id", NumberID.schema, required: true),
-    ContentDescriptor("confirm", .string(description: "The number in E.164, or the id, typed again."), required: true),
-  ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors =
     [
@@ -52,13 +38,14 @@ enum DeleteNumber: ServiceMethod {
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let credentials = try service.credentials(params.profile.orDefault)
     let vapi = try service.vapiClient(credentials)
-    let current = try await vapi.getPhoneNumber(id: params.id)
+    let id = params.id.value
+    let current = try await vapi.getPhoneNumber(id: id)
     guard params.confirm == current.id || (current.number != nil && params.confirm == current.number) else {
       throw RPCError.invalidParams(field: "/confirm", reason: "must repeat the number or its id")
     }
     let write = LedgeredWrite(
-      service: service, profile: credentials.profile, method: name, target: current.number ?? params.id,
+      service: service, profile: credentials.profile, method: name, target: current.number ?? id,
       idempotencyKey: nil, fingerprint: "")
-    return try await write.run(NumberRelease(vapi: vapi, id: params.id))
+    return try await write.run(NumberRelease(vapi: vapi, id: id))
   }
 }

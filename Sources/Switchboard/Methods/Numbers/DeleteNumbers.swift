@@ -6,21 +6,17 @@ import Telephony
 /// `deleteNumbers`: releases several numbers from the Vapi account after a typed confirmation;
 /// one failure never stops the rest.
 enum DeleteNumbers: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var ids: [String]
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param var ids: DistinctList<NumberID>
+    @Param(description: "Exactly \"release N numbers\", N being the number of ids (e.g. \"release 3 numbers\").")
     var confirm: String
 
-    enum CodingKeys: String, CodingKey { case profile, ids, confirm }
-
-    init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      ids = try c.decodeDistinctList(.ids, of: NumberID.self, countReason: "must hold 1-1000 ids")
-      confirm = try c.decode(String.self, forKey: .confirm)
-      // Checked here, before anything is sent: the whole batch is refused on a wrong confirmation.
-      guard confirm == Self.confirmation(ids.count) else {
-        throw ParamsError(pointer: "/confirm", reason: "must be exactly \"\(Self.confirmation(ids.count))\"")
+    /// Checked before anything is sent: the whole batch is refused on a wrong confirmation.
+    func validate() throws {
+      let expected = Self.confirmation(ids.items.count)
+      guard confirm == expected else {
+        throw ParamsError(pointer: "/confirm", reason: "must be exactly \"\(expected)\"")
       }
     }
 
@@ -46,14 +42,6 @@ enum DeleteNumbers: ServiceMethod {
     "Releases several numbers from the Vapi account (irreversible), in the order given: `confirm` must be exactly \"release N numbers\" for the N ids; one result per id, and one failure never stops the rest."
   static let description: String? =
     "A `confirm` other than exactly `release N numbers` (N = the number of ids, digits, `numbers` even for 1) is -32602 with `data.field` `/confirm`, and nothing is sent. Each id then gets `DELETE /phone-number/{id}` (never retried once sent) and a ledger row (method `deleteNumbers`), exactly as `deleteNumber` records it. A Twilio number stays in the Twilio account: Twilio is never called. On cancellation the reply is -32800 with `data.released` (ids released before the cancel), `data.completed` (the results so far), `data.interrupted` (the id whose DELETE was in flight: its outcome is unknown, check `getNumber`) and `data.notAttempted` (ids never sent)."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor("ids", .array(NumberID.schema, minItems: 1, maxItems: 1000), required: true),
-    ContentDescriptor(
-      "confirm",
-      .string(description: "Exactly \"release N numbers\", N being the number of ids (e.g. \"release 3 numbers\")."),
-      required: true),
-  ]
   static let reportsProgress = true
   static let result = ContentDescriptor(
     "DeleteResults",
@@ -114,11 +102,12 @@ enum DeleteNumbers: ServiceMethod {
     let credentials = try service.credentials(params.profile.orDefault)
     let vapi = try service.vapiClient(credentials)
     _ = try service.vault()
-    let total = params.ids.count
+    let ids = params.ids.values
+    let total = ids.count
     context.beginProgress(title: "Releasing \(total) numbers", percentage: 0)
     var results: [Item] = []
-    for (index, id) in params.ids.enumerated() {
-      if Task.isCancelled { throw cancelled(results, interrupted: nil, notAttempted: Array(params.ids[index...])) }
+    for (index, id) in ids.enumerated() {
+      if Task.isCancelled { throw cancelled(results, interrupted: nil, notAttempted: Array(ids[index...])) }
       let sent = SentFlag()
       let write = LedgeredWrite(
         service: service, profile: credentials.profile, method: name, target: id, idempotencyKey: nil, fingerprint: "")
@@ -127,7 +116,7 @@ enum DeleteNumbers: ServiceMethod {
         let number = try await write.run(TrackedRelease(release: NumberRelease(vapi: vapi, id: id), sent: sent))
         item = Item(id: id, ok: true, number: number)
       } catch is CancellationError {
-        let rest = Array(params.ids[(index + 1)...])
+        let rest = Array(ids[(index + 1)...])
         if sent.isSet { throw cancelled(results, interrupted: id, notAttempted: rest) }
         throw cancelled(results, interrupted: nil, notAttempted: [id] + rest)
       } catch {

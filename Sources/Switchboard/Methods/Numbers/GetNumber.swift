@@ -4,18 +4,12 @@ import Telephony
 
 /// `getNumber`: one number of the Vapi account, by id or by its E.164 number.
 enum GetNumber: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var id: String?
-    var number: String?
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param var id: NumberID?
+    @Param(description: "The number in E.164, e.g. +14155550100: looked up exactly.") var number: E164Number?
 
-    enum CodingKeys: String, CodingKey { case profile, id, number }
-
-    init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      id = try c.decodeIfPresent(.id, as: NumberID.self)
-      number = try c.decodeIfPresent(.number, as: E164Number.self)
+    func validate() throws {
       if id == nil, number == nil { throw ParamsError(pointer: "/id", reason: "required") }
       if id != nil, number != nil { throw ParamsError(pointer: "", reason: "give exactly one of id or number") }
     }
@@ -26,10 +20,6 @@ enum GetNumber: ServiceMethod {
     "Returns one number of the Vapi account by id, or by its E.164 number (for example to follow a new number from `activating` to `active`)."
   static let description: String? =
     "Exactly one of `id` and `number`. By id: `GET /phone-number/{id}`. By number: Vapi has no exact number filter, so Switchboard searches `GET /v2/phone-number?search=<digits>` (a partial match on name, number and SIP URI, so near matches come back too) and keeps only the number equal to `number`; none is `notFound` (`data.resource` `phoneNumber`)."
-  static let params = [
-    ProfileParams.descriptor, ContentDescriptor("id", NumberID.schema),
-    ContentDescriptor("number", E164Number.schema("The number in E.164, e.g. +14155550100: looked up exactly.")),
-  ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors = Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited, .notFound,
@@ -43,7 +33,7 @@ enum GetNumber: ServiceMethod {
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Number {
     let vapi = try service.vapiClient(try service.credentials(params.profile.orDefault))
-    if let e164 = params.number {
+    if let e164 = params.number?.value {
       guard let found = try await vapi.findPhoneNumber(e164: e164) else {
         throw DomainError(
           .notFound, "Vapi has no phone number with exactly this E.164 number.",
@@ -51,6 +41,6 @@ enum GetNumber: ServiceMethod {
       }
       return Number(found)
     }
-    return Number(try await vapi.getPhoneNumber(id: params.id ?? ""))
+    return Number(try await vapi.getPhoneNumber(id: params.id?.value ?? ""))
   }
 }

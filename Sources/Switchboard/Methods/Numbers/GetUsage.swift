@@ -6,34 +6,41 @@ import Vault
 
 /// `getUsage`: calls, minutes, cost and last call per number, from Vapi's call list, cached.
 enum GetUsage: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var ids: [String]?
-    var since: Int64?
-    var until: Int64?
-    var maxAgeSeconds: Int
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param(description: "Numbers to report; default: every number of the account.") var ids: DistinctList<NumberID>?
+    @Param(description: "Start of the window (inclusive); default: 30 days before until.") var since: DateTime?
+    @Param(description: "End of the window (exclusive); default: now.") var until: DateTime?
+    @Param(
+      description:
+        "Answer from the cache without asking Vapi when it covers the window and is at most this old; default 0.")
+    var maxAgeSeconds: MaxAge?
 
-    enum CodingKeys: String, CodingKey { case profile, ids, since, until, maxAgeSeconds }
-
-    init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      if c.contains(.ids) {
-        ids = try c.decodeDistinctList(.ids, of: NumberID.self, countReason: "must hold 1-1000 ids")
-      }
-      let dateReason = "must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z"
-      since = try c.decodeIfPresent(.since, valid: { UsageTime.parse($0) != nil }, reason: dateReason).flatMap(
-        UsageTime.parse)
-      until = try c.decodeIfPresent(.until, valid: { UsageTime.parse($0) != nil }, reason: dateReason).flatMap(
-        UsageTime.parse)
-      if let since, let until, since >= until {
+    func validate() throws {
+      if let since, let until, since.milliseconds >= until.milliseconds {
         throw ParamsError(pointer: "/until", reason: "must be later than since")
       }
-      maxAgeSeconds = try c.decodeIfPresent(Int.self, forKey: .maxAgeSeconds) ?? 0
-      guard (0...31_536_000).contains(maxAgeSeconds) else {
-        throw ParamsError(pointer: "/maxAgeSeconds", reason: "must be 0-31536000")
-      }
     }
+  }
+
+  /// An ISO 8601 date-time, read as milliseconds since 1970.
+  struct DateTime: ParamRule {
+    static let reason = "must be an ISO 8601 date-time such as 2026-11-01T00:00:00Z"
+    static let schema = JSONSchema.string(format: "date-time")
+    let value: String
+    let milliseconds: Int64
+    init(value: String) {
+      self.value = value
+      milliseconds = UsageTime.parse(value) ?? 0
+    }
+    static func isValid(_ text: String) -> Bool { UsageTime.parse(text) != nil }
+  }
+
+  /// How old a cached answer may be, in seconds (at most a year).
+  struct MaxAge: BoundedInteger {
+    static let range = 0...31_536_000
+    static let reason = "must be 0-31536000"
+    let value: Int
   }
 
   /// One number's usage over the window.
@@ -68,25 +75,6 @@ enum GetUsage: ServiceMethod {
     "Usage per number over a window: calls (inbound/outbound), minutes, cost in USD and the last call, from Vapi's call list; cached and refreshed incrementally."
   static let description: String? =
     "Without `ids`, every number of the account (one `listNumbers` walk first). The window is [`since`, `until`) on the calls' `createdAt`; `until` defaults to now and `since` to 30 days before `until`. Calls come from `GET /call?phoneNumberId=…` (a bare array of at most 1000, no cursor): each window is asked with `createdAtGe`/`createdAtLt` and split in two while its page comes back full. Minutes are Σ(`endedAt` − `startedAt`) over calls that have both; cost is Σ `cost` (USD); `notEnded` counts calls whose status is not `ended` (their minutes and cost may still grow). Call objects without a readable `id` or `createdAt` (or naming another number) are not counted: `unreadableCalls` says how many this request met. Calls are cached per number in the store with the range known to be complete; a later request asks Vapi only for the part of the window outside that range and for calls updated since the newest `updatedAt` seen (usually one request per number), or nothing at all when the cache covers the window and was synced at most `maxAgeSeconds` ago (`fromCache`, `syncedAt`; without `until`, a cache complete up to its sync time covers a window ending now). Vapi keeps calls only for the org's retention period: older calls are simply not counted (not an error). Calls deleted upstream stay counted. Progress: one report per number; with `partialResultToken` each number's usage is streamed and the final `usage` is `[]`. Cancellable between requests; numbers finished before a cancel stay cached."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor(
-      "ids",
-      .array(
-        NumberID.schema, description: "Numbers to report; default: every number of the account.", minItems: 1,
-        maxItems: 1000)),
-    ContentDescriptor(
-      "since",
-      .string(description: "Start of the window (inclusive); default: 30 days before until.", format: "date-time")),
-    ContentDescriptor(
-      "until", .string(description: "End of the window (exclusive); default: now.", format: "date-time")),
-    ContentDescriptor(
-      "maxAgeSeconds",
-      .integer(
-        description:
-          "Answer from the cache without asking Vapi when it covers the window and is at most this old; default 0.",
-        minimum: 0, maximum: 31_536_000)),
-  ]
   static let reportsProgress = true
   static let itemSchema = JSONSchema.object(
     [
@@ -150,19 +138,19 @@ enum GetUsage: ServiceMethod {
     let vapi = try service.vapiClient(credentials)
     let vault = try service.vault()
     let now = UsageTime.now()
-    let until = params.until ?? now
-    let since = params.since ?? until - defaultWindowDays * 86_400_000
+    let until = params.until?.milliseconds ?? now
+    let since = params.since?.milliseconds ?? until - defaultWindowDays * 86_400_000
     guard since < until else { throw RPCError.invalidParams(field: "/until", reason: "must be later than since") }
     context.beginProgress(title: "Reading call usage", percentage: 0)
     let ids: [String]
-    if let given = params.ids {
+    if let given = params.ids?.values {
       ids = given
     } else {
       context.reportProgress(message: "listing numbers", percentage: 0)
       ids = try await vapi.listPhoneNumbers().map(\.id)
     }
     let sync = UsageSync(vault: vault, vapi: vapi, profile: credentials.profile)
-    let maxAge = Int64(params.maxAgeSeconds) * 1000
+    let maxAge = Int64(params.maxAgeSeconds?.value ?? 0) * 1000
     var items = [Item?](repeating: nil, count: ids.count)
     var done = 0
     try await withThrowingTaskGroup(of: (Int, Item).self) { group in

@@ -5,25 +5,17 @@ import Telephony
 
 /// `importNumber`: brings a Twilio number into Vapi, SMS left alone (`smsEnabled: false`).
 enum ImportNumber: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var sid: String?
-    var phoneNumber: String?
-    var name: String?
-    var idempotencyKey: String?
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param var sid: PhoneNumberSID?
+    @Param(description: "The Twilio number, E.164.") var phoneNumber: E164Number?
+    @Param var name: NumberName?
+    @Param var idempotencyKey: IdempotencyKey?
 
-    enum CodingKeys: String, CodingKey { case profile, sid, phoneNumber, name, idempotencyKey }
-
-    init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      sid = try c.decodeIfPresent(.sid, as: PhoneNumberSID.self)
-      phoneNumber = try c.decodeIfPresent(.phoneNumber, as: E164Number.self)
-      name = try c.decodeIfPresent(.name, as: NumberName.self)
-      idempotencyKey = try c.decodeIfPresent(.idempotencyKey, as: IdempotencyKey.self)
+    func validate() throws {
       if (sid == nil) == (phoneNumber == nil) {
-        throw DecodingError.dataCorruptedError(
-          forKey: sid == nil ? .sid : .phoneNumber, in: c, debugDescription: "give exactly one of sid or phoneNumber")
+        throw ParamsError(
+          pointer: sid == nil ? "/sid" : "/phoneNumber", reason: "give exactly one of sid or phoneNumber")
       }
     }
   }
@@ -32,13 +24,6 @@ enum ImportNumber: ServiceMethod {
   static let summary = "Imports a number of the Twilio account into Vapi, voice only (`smsEnabled: false`)."
   static let description: String? =
     "Give exactly one of `sid` (a PN… SID) or `phoneNumber` (E.164); either is looked up in the Twilio account first (`notFound` if it is not there). Without `name` the Twilio friendly name is reused (cut to 40 characters). A number the Vapi list already holds is `conflict`, decided before anything is posted. Vapi rewrites the number's voice webhook; its messaging webhook is left alone."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor("sid", PhoneNumberSID.schema),
-    ContentDescriptor("phoneNumber", E164Number.schema("The Twilio number, E.164.")),
-    ContentDescriptor("name", NumberName.schema),
-    ContentDescriptor("idempotencyKey", IdempotencyKey.schema),
-  ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors = Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
@@ -57,6 +42,7 @@ enum ImportNumber: ServiceMethod {
     let importer = try TwilioImport(
       service: service, credentials: try service.credentials(params.profile.orDefault), lookup: .search)
     return try await importer.run(
-      .init(sid: params.sid, phoneNumber: params.phoneNumber, name: params.name), idempotencyKey: params.idempotencyKey)
+      .init(sid: params.sid?.value, phoneNumber: params.phoneNumber?.value, name: params.name?.value),
+      idempotencyKey: params.idempotencyKey?.value)
   }
 }

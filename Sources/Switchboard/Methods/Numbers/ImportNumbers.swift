@@ -4,25 +4,32 @@ import Telephony
 
 /// `importNumbers`: imports several Twilio numbers, one after another; one failure never stops the rest.
 enum ImportNumbers: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var sids: [String]
-    var namePrefix: String?
-    var idempotencyKey: String?
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param var sids: DistinctList<PhoneNumberSID>
+    @Param var namePrefix: NamePrefix?
+    @Param var idempotencyKey: BatchKey?
+  }
 
-    enum CodingKeys: String, CodingKey { case profile, sids, namePrefix, idempotencyKey }
+  /// Put before each Twilio friendly name: shorter than a whole name.
+  struct NamePrefix: ParamRule {
+    static let reason = "must be shorter than \(NumberName.maxLength) characters"
+    static let schema = JSONSchema.string(
+      description: "Put before each Twilio friendly name.", maxLength: NumberName.maxLength - 1)
+    let value: String
+    static func isValid(_ prefix: String) -> Bool { prefix.utf16.count < NumberName.maxLength }
+  }
 
-    init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      sids = try c.decodeDistinctList(.sids, of: PhoneNumberSID.self, countReason: "must hold 1-1000 SIDs")
-      namePrefix = try c.decodeIfPresent(
-        .namePrefix, valid: { $0.utf16.count < NumberName.maxLength }, reason: "must be shorter than 40 characters")
-      // Each SID runs under "<key>/<sid>" (35 more bytes), which must still be a valid key.
-      idempotencyKey = try c.decodeIfPresent(
-        .idempotencyKey, valid: { IdempotencyKey.isValid($0) && $0.utf8.count <= 255 - 35 },
-        reason: "must be 1-220 printable characters")
-    }
+  /// The batch's idempotency key: each SID runs under "<key>/<sid>" (35 more bytes), which must
+  /// still be a valid key.
+  struct BatchKey: ParamRule {
+    static let maxLength = 255 - 35
+    static let reason = "must be 1-\(maxLength) printable characters"
+    static let schema = JSONSchema.string(
+      description: "Makes the batch safe to retry: SID s runs under the key \"<key>/s\".", minLength: 1,
+      maxLength: maxLength)
+    let value: String
+    static func isValid(_ key: String) -> Bool { IdempotencyKey.isValid(key) && key.utf8.count <= maxLength }
   }
 
   /// One SID's outcome.
@@ -49,17 +56,6 @@ enum ImportNumbers: ServiceMethod {
     "Imports several Twilio numbers (by SID) into Vapi, in the order given: one result per SID, and one failure never stops the rest."
   static let description: String? =
     "Each SID goes through `importNumber` (Twilio lookup, conflict check, `smsEnabled: false`, ledger row). Without a name the Twilio friendly name is used, after `namePrefix` when given (cut to 40 characters). With `idempotencyKey` K, each SID runs under the key `K/<sid>`, so the whole batch can be retried safely. On cancellation the reply is -32800 with `data.completed` (the results so far), `data.interrupted` (the SID being imported when the cancel came: its outcome is unknown) and `data.notAttempted` (the SIDs not tried)."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor(
-      "sids", .array(.string(pattern: PhoneNumberSID.pattern), minItems: 1, maxItems: 1000), required: true),
-    ContentDescriptor("namePrefix", .string(description: "Put before each Twilio friendly name.", maxLength: 39)),
-    ContentDescriptor(
-      "idempotencyKey",
-      .string(
-        description: "Makes the batch safe to retry: SID s runs under the key \"<key>/s\".", minLength: 1,
-        maxLength: 220)),
-  ]
   static let reportsProgress = true
   static let result = ContentDescriptor(
     "ImportResults",
@@ -113,18 +109,20 @@ enum ImportNumbers: ServiceMethod {
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     let importer = try TwilioImport(service: service, credentials: try service.credentials(params.profile.orDefault))
-    let total = params.sids.count
+    let sids = params.sids.values
+    let namePrefix = params.namePrefix?.value
+    let total = sids.count
     context.beginProgress(title: "Importing \(total) numbers", percentage: 0)
     var results: [Item] = []
-    for (index, sid) in params.sids.enumerated() {
-      if Task.isCancelled { throw cancelled(results, interrupted: nil, notAttempted: Array(params.sids[index...])) }
+    for (index, sid) in sids.enumerated() {
+      if Task.isCancelled { throw cancelled(results, interrupted: nil, notAttempted: Array(sids[index...])) }
       let item: Item
       do {
         let number = try await importer.run(
-          .init(sid: sid, namePrefix: params.namePrefix), idempotencyKey: params.idempotencyKey.map { "\($0)/\(sid)" })
+          .init(sid: sid, namePrefix: namePrefix), idempotencyKey: params.idempotencyKey.map { "\($0.value)/\(sid)" })
         item = Item(sid: sid, ok: true, number: number)
       } catch is CancellationError {
-        throw cancelled(results, interrupted: sid, notAttempted: Array(params.sids[(index + 1)...]))
+        throw cancelled(results, interrupted: sid, notAttempted: Array(sids[(index + 1)...]))
       } catch {
         let rpc = (error as? any RPCErrorConvertible)?.rpcError ?? .internalError
         item = Item(sid: sid, ok: false, error: .init(code: rpc.code, message: rpc.message, data: rpc.data))

@@ -5,40 +5,20 @@ import Telephony
 
 /// `listNumbers`: every number in the Vapi account, optionally searched and filtered.
 enum ListNumbers: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var search: String?
-    var provider: String?
-    var areaCode: String?
-    var assistantId: String?
-    var status: String?
-
-    enum CodingKeys: String, CodingKey { case profile, search, provider, areaCode, assistantId, status }
-
-    init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      search = try c.decodeIfPresent(
-        .search, valid: { !$0.isEmpty && $0.count <= 100 }, reason: "must be 1-100 characters")
-      provider = try c.decodeIfPresent(
-        .provider, valid: Self.providers.contains,
-        reason: "must be one of vapi, twilio, byo-phone-number, vonage, telnyx")
-      areaCode = try c.decodeIfPresent(.areaCode, as: AreaCode.self)
-      assistantId = try c.decodeIfPresent(
-        .assistantId, valid: { !$0.isEmpty && $0.utf8.count <= 100 }, reason: "must be 1-100 characters")
-      status = try c.decodeIfPresent(
-        .status, valid: Self.statuses.contains, reason: "must be one of active, activating, blocked")
-    }
-
-    static let providers = ["vapi", "twilio", "byo-phone-number", "vonage", "telnyx"]
-    static let statuses = ["active", "activating", "blocked"]
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param var search: Search?
+    @Param(description: "Local filter.") var provider: Provider?
+    @Param var areaCode: AreaCode?
+    @Param var assistantId: AssistantFilter?
+    @Param(description: "Local filter.") var status: Status?
 
     /// Whether `number` passes the filters Vapi cannot apply (all but `search`).
     func keeps(_ number: VapiPhoneNumber) -> Bool {
-      if let provider, number.provider != provider { return false }
-      if let status, number.status != status { return false }
-      if let assistantId, number.assistantId != assistantId { return false }
-      if let areaCode {
+      if let provider, number.provider != provider.value { return false }
+      if let status, number.status != status.value { return false }
+      if let assistantId, number.assistantId != assistantId.value { return false }
+      if let areaCode = areaCode?.value {
         if let e164 = number.number {
           guard e164.hasPrefix("+1" + areaCode) else { return false }
         } else if number.numberDesiredAreaCode != areaCode {
@@ -51,8 +31,39 @@ enum ListNumbers: ServiceMethod {
     var filtersLocally: Bool { provider != nil || status != nil || assistantId != nil || areaCode != nil }
   }
 
+  /// Searched upstream: 1-100 characters.
+  struct Search: ParamRule {
+    static let reason = "must be 1-100 characters"
+    static let schema = JSONSchema.string(
+      description: "Upstream: part of the name, number or SIP URI (case-insensitive).", minLength: 1, maxLength: 100)
+    let value: String
+    static func isValid(_ text: String) -> Bool { !text.isEmpty && text.count <= 100 }
+  }
+
+  /// Filtered locally: one of Vapi's providers.
+  struct Provider: ChoiceParam {
+    static let values = ["vapi", "twilio", "byo-phone-number", "vonage", "telnyx"]
+    let value: String
+  }
+
+  /// Filtered locally: the assistant answering calls (1-100 bytes).
+  struct AssistantFilter: ParamRule {
+    static let reason = "must be 1-100 characters"
+    static let schema = JSONSchema.string(
+      description: "Local filter: the assistant answering calls.", minLength: 1, maxLength: 100)
+    let value: String
+    static func isValid(_ id: String) -> Bool { !id.isEmpty && id.utf8.count <= 100 }
+  }
+
+  /// Filtered locally: one of Vapi's number statuses.
+  struct Status: ChoiceParam {
+    static let values = ["active", "activating", "blocked"]
+    let value: String
+  }
+
   struct Result: Encodable, Sendable {
-    var numbers: [Number]
+    /// An array of `Number`, encoded page by page as the pages arrive (see `handle`).
+    var numbers: JSONFragment
     var count: Int
   }
   static let name = "listNumbers"
@@ -60,21 +71,6 @@ enum ListNumbers: ServiceMethod {
     "Lists every number in the Vapi account (all pages, not the first 100), newest first; optionally searched and filtered."
   static let description: String? =
     "`search` runs upstream: Vapi's `/v2/phone-number?search=` (partial, case-insensitive, on name, number or SIP URI). `provider`, `areaCode` (the `+1` area code of the number, or the requested area code of a number that has none yet), `assistantId` and `status` run locally, on each page as it arrives (Vapi has no such filters); filters combine with AND. With `partialResultToken`, each page's matching numbers are streamed as `$/progress` (an array of Number) as they arrive and the final result carries `numbers: []` and the total `count`, as LSP prescribes. Progress percentages count the numbers read (Vapi's `totalItems` for the search), not the matches."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor(
-      "search",
-      .string(
-        description: "Upstream: part of the name, number or SIP URI (case-insensitive).", minLength: 1, maxLength: 100)),
-    ContentDescriptor(
-      "provider",
-      .string(description: "Local filter.", enumValues: ["vapi", "twilio", "byo-phone-number", "vonage", "telnyx"])),
-    ContentDescriptor("areaCode", AreaCode.schema),
-    ContentDescriptor(
-      "assistantId", .string(description: "Local filter: the assistant answering calls.", minLength: 1, maxLength: 100)),
-    ContentDescriptor(
-      "status", .string(description: "Local filter.", enumValues: ["active", "activating", "blocked"])),
-  ]
   static let reportsProgress = true
   static let result = ContentDescriptor(
     "Numbers",
@@ -98,12 +94,21 @@ enum ListNumbers: ServiceMethod {
     let vapi = try service.vapiClient(try service.credentials(params.profile.orDefault))
     context.beginProgress(
       title: params.search == nil ? "Listing Vapi numbers" : "Searching Vapi numbers", percentage: 0)
-    let kept = Mutex<Int>(0)
-    let numbers = try await vapi.listPhoneNumbers(search: params.search) { page, progress in
+    // Without partial results, each page's matches are encoded into the reply's array as the page
+    // arrives and the page is released: the numbers are never all held as models.
+    struct Collected {
+      var count = 0
+      var numbers = JSONArrayBuilder()
+    }
+    let collected = Mutex(Collected())
+    try await vapi.forEachPhoneNumberPage(search: params.search?.value) { page, progress in
       let matching = params.filtersLocally ? page.filter(params.keeps) : page
-      let total = kept.withLock {
-        $0 += matching.count
-        return $0
+      let total = try collected.withLock { collected in
+        collected.count += matching.count
+        if !context.wantsPartialResults {
+          for number in matching { try collected.numbers.append(Number(number)) }
+        }
+        return collected.count
       }
       let message =
         params.filtersLocally ? "\(total) of \(progress.itemsSoFar) numbers match" : "\(progress.itemsSoFar) numbers"
@@ -114,8 +119,8 @@ enum ListNumbers: ServiceMethod {
         try context.sendPartialResult(matching.map(Number.init))
       }
     }
-    let matching = params.filtersLocally ? numbers.filter(params.keeps) : numbers
-    context.endProgress(message: "\(matching.count) numbers")
-    return Result(numbers: context.wantsPartialResults ? [] : matching.map(Number.init), count: matching.count)
+    let (count, numbers) = collected.withLock { ($0.count, $0.numbers.finish()) }
+    context.endProgress(message: "\(count) numbers")
+    return Result(numbers: numbers, count: count)
   }
 }

@@ -5,12 +5,13 @@ import Telephony
 
 /// `listTwilio`: the voice-capable numbers of the Twilio account, each marked imported or not.
 enum ListTwilio: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var includeNonVoice: Bool?
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param(description: "Also list numbers without voice capability (default false).") var includeNonVoice: Bool?
   }
   struct Result: Encodable, Sendable {
-    var numbers: [TwilioNumber]
+    /// An array of `TwilioNumber`, encoded page by page (see `PartialPageStream`).
+    var numbers: JSONFragment
     var count: Int
     /// False when no Vapi key is stored, so `imported` could not be checked.
     var vapiChecked: Bool
@@ -20,11 +21,6 @@ enum ListTwilio: ServiceMethod {
     "Lists every number of the Twilio account (all pages), voice-capable only unless `includeNonVoice`, each with `imported` and `vapiId` from the Vapi list."
   static let description: String? =
     "Needs the Twilio credentials; the Vapi list is fetched at the same time when a Vapi key is stored (else `vapiChecked` is false and every `imported` is false). With `partialResultToken` each page is streamed as `$/progress` and the final result carries `numbers: []` and the total `count`."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor(
-      "includeNonVoice", .boolean(description: "Also list numbers without voice capability (default false).")),
-  ]
   static let reportsProgress = true
   static let result = ContentDescriptor(
     "TwilioNumbers",
@@ -65,17 +61,18 @@ enum ListTwilio: ServiceMethod {
     context.beginProgress(title: "Listing Twilio numbers", percentage: 0)
 
     // The Vapi list (for `imported`) is fetched alongside; Twilio pages stream as partial results
-    // as soon as that index is known, earlier pages are held until then.
+    // (or into the reply) as soon as that index is known, earlier pages are held until then.
     let stream = PartialPageStream(context: context, includeNonVoice: includeNonVoice)
-    let vapiTask = Task { () throws -> [String: String] in
-      let index = ImportedIndex.byNumber(try await vapi?.listPhoneNumbers() ?? [])
+    let vapiTask = Task { () throws -> Void in
+      // Built page by page: the Vapi models are released as each page is indexed.
+      let building = Mutex<[String: String]>([:])
+      try await vapi?.forEachPhoneNumberPage { page, _ in building.withLock { ImportedIndex.add(page, to: &$0) } }
+      let index = building.withLock { $0 }
       try stream.indexReady(index)
-      return index
     }
-    let twilioNumbers: [TwilioIncomingNumber]
     do {
-      twilioNumbers = try await withTaskCancellationHandler {
-        try await twilio.listIncomingPhoneNumbers { page, progress in
+      try await withTaskCancellationHandler {
+        try await twilio.forEachIncomingPhoneNumberPage { page, progress in
           context.reportProgress(message: "\(progress.itemsSoFar) Twilio numbers")
           try stream.page(page)
         }
@@ -86,14 +83,13 @@ enum ListTwilio: ServiceMethod {
       vapiTask.cancel()
       throw error
     }
-    let index = try await withTaskCancellationHandler {
+    try await withTaskCancellationHandler {
       try await vapiTask.value
     } onCancel: {
       vapiTask.cancel()
     }
-    let numbers = twilioNumbers.filter { includeNonVoice || $0.capabilities.voice }
-      .map { TwilioNumber($0, vapiId: index[$0.phoneNumber]) }
-    context.endProgress(message: "\(numbers.count) numbers")
-    return Result(numbers: context.wantsPartialResults ? [] : numbers, count: numbers.count, vapiChecked: vapi != nil)
+    let (numbers, count) = stream.finish()
+    context.endProgress(message: "\(count) numbers")
+    return Result(numbers: numbers, count: count, vapiChecked: vapi != nil)
   }
 }

@@ -4,37 +4,28 @@ import Telephony
 
 /// `updateNumber`: rename a number or re-route it (fallback, assistant); `null` clears a field.
 enum UpdateNumber: ServiceMethod {
-  struct Params: Decodable, Sendable {
-    var profile: ProfileName?
-    var id: String
-    var name: Patch<String>
-    var fallbackNumber: Patch<String>
-    var assistantId: Patch<String>
+  struct Params: MethodParams {
+    @Param var profile: ProfileName?
+    @Param var id: NumberID
+    @Param var name: Nullable<NumberName>
+    @Param(description: "E.164.") var fallbackNumber: Nullable<E164Number>
+    @Param var assistantId: Nullable<AssistantID>
 
-    enum CodingKeys: String, CodingKey { case profile, id, name, fallbackNumber, assistantId }
-
-    init(from decoder: any Decoder) throws {
-      let c = try decoder.container(keyedBy: CodingKeys.self)
-      profile = try c.decodeIfPresent(ProfileName.self, forKey: .profile)
-      id = try c.decode(.id, as: NumberID.self)
-      name = try c.decodePatch(.name, as: NumberName.self)
-      fallbackNumber = try c.decodePatch(.fallbackNumber, as: E164Number.self)
-      assistantId = try c.decodePatch(
-        .assistantId, valid: { !$0.isEmpty && $0.utf8.count <= 100 }, reason: "must be an assistant id")
-      if name == .keep && fallbackNumber == .keep && assistantId == .keep {
-        throw DecodingError.dataCorrupted(
-          .init(codingPath: c.codingPath, debugDescription: "give at least one of name, fallbackNumber or assistantId"))
+    func validate() throws {
+      if name == .absent && fallbackNumber == .absent && assistantId == .absent {
+        throw ParamsError(pointer: "", reason: "give at least one of name, fallbackNumber or assistantId")
       }
     }
 
     /// Which fields the update touches, for the ledger: "Changed name; cleared fallbackNumber" (never a value).
     var changeSummary: String {
       var parts: [String] = []
-      for (field, patch) in [("name", name), ("fallbackNumber", fallbackNumber), ("assistantId", assistantId)] {
-        switch patch {
-        case .keep: continue
-        case .clear: parts.append("cleared \(field)")
-        case .set: parts.append("set \(field)")
+      let updates = [("name", body.name), ("fallbackNumber", body.fallbackNumber), ("assistantId", body.assistantId)]
+      for (field, update) in updates {
+        switch update {
+        case .absent: continue
+        case .null: parts.append("cleared \(field)")
+        case .value: parts.append("set \(field)")
         }
       }
       let text = parts.joined(separator: "; ")
@@ -42,28 +33,23 @@ enum UpdateNumber: ServiceMethod {
     }
 
     var body: VapiUpdateBody {
-      func update(_ patch: Patch<String>) -> FieldUpdate<String> {
-        switch patch {
-        case .keep: .absent
-        case .clear: .null
-        case .set(let value): .value(value)
-        }
-      }
-      return VapiUpdateBody(
-        name: update(name), fallbackNumber: update(fallbackNumber), assistantId: update(assistantId))
+      VapiUpdateBody(
+        name: name.map(\.value), fallbackNumber: fallbackNumber.map(\.value), assistantId: assistantId.map(\.value))
     }
   }
+
+  /// The assistant that answers the number (1-100 bytes).
+  struct AssistantID: ParamRule {
+    static let reason = "must be an assistant id"
+    static let schema = JSONSchema.string(description: "The assistant that answers; null unassigns.")
+    let value: String
+    static func isValid(_ id: String) -> Bool { !id.isEmpty && id.utf8.count <= 100 }
+  }
+
   typealias Result = Number
   static let name = "updateNumber"
   static let summary =
     "Renames a number or re-routes it: `name`, `fallbackNumber` (sent as a number fallback destination) and `assistantId`; absent keeps, null clears."
-  static let params = [
-    ProfileParams.descriptor,
-    ContentDescriptor("id", NumberID.schema, required: true),
-    ContentDescriptor("name", .nullable(NumberName.schema)),
-    ContentDescriptor("fallbackNumber", .nullable(E164Number.schema("E.164."))),
-    ContentDescriptor("assistantId", .nullable(.string(description: "The assistant that answers; null unassigns."))),
-  ]
   static let result = ContentDescriptor("Number", .ref("Number"), required: true)
   static let errors = Errors.descriptors(
     .credentialsMissing, .upstreamUnauthorized, .upstreamError, .upstreamUnavailable, .upstreamRateLimited,
@@ -86,9 +72,9 @@ enum UpdateNumber: ServiceMethod {
     let credentials = try service.credentials(params.profile.orDefault)
     let vapi = try service.vapiClient(credentials)
     var write = LedgeredWrite(
-      service: service, profile: credentials.profile, method: name, target: params.id, idempotencyKey: nil,
+      service: service, profile: credentials.profile, method: name, target: params.id.value, idempotencyKey: nil,
       fingerprint: "")
     write.successDetail = params.changeSummary
-    return try await write.run(NumberUpdate(vapi: vapi, id: params.id, body: params.body))
+    return try await write.run(NumberUpdate(vapi: vapi, id: params.id.value, body: params.body))
   }
 }

@@ -22,7 +22,6 @@ enum VerifyCredentials: ServiceMethod {
   static let name = "verifyCredentials"
   static let summary =
     "Checks the stored Vapi and Twilio credentials against the real APIs (one cheap read each, concurrently); a provider without credentials is `configured: false`, not an error."
-  static let params = [ProfileParams.descriptor]
   static let result = ContentDescriptor(
     "Verification",
     .object([("vapi", .ref("Check")), ("twilio", .ref("Check"))], required: ["vapi", "twilio"]), required: true)
