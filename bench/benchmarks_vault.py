@@ -257,8 +257,8 @@ def vault_throughput(ctx: Context) -> Result:
     n_set, set_runs, seq_set = ctx.pick(2_000, 200), ctx.pick(3, 1), ctx.pick(300, 50)
     payload = b"".join(line(i, "getCredentialStatus") for i in range(1, n + 1))
 
-    def one_status_run(count, data) -> dict:
-        with ctx.spawn(home) as p:
+    def one_status_run(count, data, binary=None) -> dict:
+        with ctx.spawn(home, binary=binary) as p:
             p.send(line(0, "getCredentialStatus"))   # opens the store before the clock starts
             check_status(p.read_line(), 0, True)
             run = pipelined(p, data, count)
@@ -267,15 +267,20 @@ def vault_throughput(ctx: Context) -> Result:
         return run
 
     one_status_run(n // 10, b"".join(line(i, "getCredentialStatus") for i in range(1, n // 10 + 1)))  # warm-up
-    status_runs = []
+    status_runs, base_runs = [], []
     for i in range(runs):
         status_runs.append(one_status_run(n, payload))
+        if ctx.baseline:
+            base_runs.append(one_status_run(n, payload, binary=ctx.baseline))
         ctx.log(f"getCredentialStatus run {i + 1}/{runs}: {status_runs[-1]['rps']:,.0f}/s")
 
     # sequential round trips, getCredentialStatus alternating with ping on one process
-    with ctx.spawn(home) as p:
-        lat = round_trips(p, {"getCredentialStatus": (line(0, "getCredentialStatus"), status_ok),
-                              "ping": (line(0, "ping"), lambda res: None)}, seq, 200)
+    def status_round_trips(binary=None):
+        with ctx.spawn(home, binary=binary) as p:
+            return round_trips(p, {"getCredentialStatus": (line(0, "getCredentialStatus"), status_ok),
+                                   "ping": (line(0, "ping"), lambda res: None)}, seq, 200)
+    lat = status_round_trips()
+    base_lat = status_round_trips(ctx.baseline) if ctx.baseline else None
 
     # setCredentials: a fresh store per run (created by one untimed setCredentials)
     set_runs_out = []
@@ -325,11 +330,20 @@ def vault_throughput(ctx: Context) -> Result:
         us_row("`getCredentialStatus`", lat["getCredentialStatus"]),
         us_row("`ping` (same process, alternating)", lat["ping"]),
         us_row("`setCredentials`", set_lat["setCredentials"]),
+        *([us_row("`getCredentialStatus`, baseline build (`--baseline`)", base_lat["getCredentialStatus"]),
+           us_row("`ping`, baseline build (same process, alternating)", base_lat["ping"])] if base_lat else []),
     ], title="Sequential round trips (one request in flight)")
+    if base_runs:
+        r.note(f"Baseline build (`--baseline`), same runs interleaved: `getCredentialStatus` pipelined "
+               f"{percentile([x['rps'] for x in base_runs], 50):,.0f} req/s (median of {len(base_runs)}).")
     r.target("getCredentialStatus pipelined (median)", f"{med_rps:,.0f} req/s", "none set", None)
     r.target("getCredentialStatus round trip p50 / p99",
              f"{percentile(lat['getCredentialStatus'], 50):,.0f} / {percentile(lat['getCredentialStatus'], 99):,.0f} µs",
              "none set", None)
+    if base_lat:
+        ours, theirs = percentile(lat["getCredentialStatus"], 50), percentile(base_lat["getCredentialStatus"], 50)
+        r.target("getCredentialStatus round trip p50 vs the baseline build", f"{ours:,.0f} vs {theirs:,.0f} µs",
+                 "no worse (within 10 %: the runs' noise)", ours <= 1.1 * theirs)
     r.target("setCredentials pipelined (median)", f"{set_rps:,.0f} req/s", "none set", None)
     per_status = percentile(lat["getCredentialStatus"], 50) - percentile(lat["ping"], 50)
     r.note(f"The store's cost per `getCredentialStatus` round trip is about {per_status:,.0f} µs over a `ping` "

@@ -132,10 +132,11 @@ class Context:
         return env
 
     def spawn(self, home: Path | None = None, args: Sequence[str] = (), env: dict | None = None,
-              stdin=subprocess.PIPE, stdout=subprocess.PIPE) -> "Proc":
-        """Starts the switchboard binary (stderr goes to a file next to the home)."""
+              stdin=subprocess.PIPE, stdout=subprocess.PIPE, binary: Path | None = None) -> "Proc":
+        """Starts the switchboard binary, or `binary` (e.g. the `--baseline` build); stderr goes to a
+        file next to the home."""
         home = home or self.new_home()
-        return Proc.start([str(self.binary), *args], env=self.env(home, env), home=home,
+        return Proc.start([str(binary or self.binary), *args], env=self.env(home, env), home=home,
                           stdin=stdin, stdout=stdout, stderr_path=home.with_suffix(".stderr"))
 
     def cleanup(self):
