@@ -9,7 +9,14 @@ import Synchronization
 /// Messages are handled in order on the transport's reading thread; `initialize`, `ping` and
 /// `tools/list` are answered there, each `tools/call` runs in its own task and answers when done
 /// (clients match replies by id). Every frame goes out through the transport's single writer.
+///
+/// Back-pressure, as in the JSON-RPC face: each request is admitted against the transport's output
+/// budget before it is handled (a `tools/call` keeps its reservation until its reply is queued), so
+/// a client that stops reading stops the reading too instead of letting replies pile up.
 final class MCPSession: Sendable {
+  /// The output a request is expected to produce, reserved in the budget while it runs.
+  static let replyEstimate = 128 << 10
+
   private let transport: any Transport
   private let router: Router
   private let tools: ToolList
@@ -36,6 +43,7 @@ final class MCPSession: Sendable {
       receive: { [self] in handle($0) }, inputEnded: { [self] in stop() },
       outputFailed: { [self] in
         logger.notice("The client stopped reading: exiting")
+        transport.budget.close()
         calls.cancelAll()
         stop()
       })
@@ -47,6 +55,8 @@ final class MCPSession: Sendable {
       _ = await calls.drain(within: .seconds(2))
     }
     transport.flush(timeout: .seconds(5))
+    // Wakes a reader still waiting for room in the budget.
+    transport.budget.close()
     transport.close()
   }
 
@@ -63,7 +73,12 @@ final class MCPSession: Sendable {
     case .framing:
       break  // MCP's stdio transport is newline-delimited; the writer always writes lines.
     case .frame(let bytes):
-      handleFrame(bytes)
+      // Wait (and so stop reading) while the client leaves the output budget full.
+      guard transport.budget.admit(expecting: Self.replyEstimate) else {
+        logger.debug("Dropped a frame that arrived as the session ended")
+        return
+      }
+      if !handleFrame(bytes) { transport.budget.finish(reserved: Self.replyEstimate) }
     case .oversized(let limit):
       logger.warning("Skipped a frame over the \(limit)-byte limit")
       sendError(.null, .invalidRequest("frame exceeds the size limit", data: ["limitBytes": .int(limit)]))
@@ -72,18 +87,19 @@ final class MCPSession: Sendable {
     }
   }
 
-  private func handleFrame(_ bytes: [UInt8]) {
+  /// Handles one frame; returns true when a started `tools/call` took over its budget reservation.
+  private func handleFrame(_ bytes: [UInt8]) -> Bool {
     let value: JSONValue
     do {
       value = try JSONParser.parse(bytes)
     } catch {
       logger.info("Unparseable frame: \(error.reason) at byte \(error.offset)")
       sendError(.null, .parseError(reason: error.reason))
-      return
+      return false
     }
     if case .array = value {
       sendError(.null, .invalidRequest("batches are not part of MCP"))
-      return
+      return false
     }
     switch IncomingMessage(value) {
     case .invalid(let id, let reason):
@@ -93,8 +109,9 @@ final class MCPSession: Sendable {
     case .notification(let method, let params):
       handleNotification(method, params)
     case .request(let id, let method, let params):
-      handleRequest(id: id, method: method, params: params)
+      return handleRequest(id: id, method: method, params: params)
     }
+    return false
   }
 
   private func handleNotification(_ method: String, _ params: JSONValue?) {
@@ -113,7 +130,8 @@ final class MCPSession: Sendable {
     }
   }
 
-  private func handleRequest(id: RequestID, method: String, params: JSONValue?) {
+  /// Answers a request, or starts its call; returns true when a call was started.
+  private func handleRequest(id: RequestID, method: String, params: JSONValue?) -> Bool {
     logger.debug("-> \(RPCError.bounded(method)) id \(RPCError.bounded(id.description))")
     switch method {
     case "initialize":
@@ -131,32 +149,35 @@ final class MCPSession: Sendable {
     case "tools/list", "tools/call":
       guard initialized.load(ordering: .acquiring) else {
         sendError(id, .invalidRequest("the server is not initialized: send initialize first"))
-        return
+        return false
       }
       if method == "tools/list" {
         sendResult(id, tools.encodedResult)
       } else {
-        startCall(id: id, params: params)
+        return startCall(id: id, params: params)
       }
     default:
       sendError(id, .methodNotFound(method))
     }
+    return false
   }
 
   // MARK: Calls
 
-  private func startCall(id: RequestID, params: JSONValue?) {
+  /// Starts a call in its own task, which releases the budget reservation once its reply is
+  /// queued; returns false (the reservation stays with the caller) when the call was refused.
+  private func startCall(id: RequestID, params: JSONValue?) -> Bool {
     let call: ToolCall
     do throws(RPCError) {
       call = try ToolCall(params)
     } catch {
       sendError(id, error)
-      return
+      return false
     }
     guard calls.begin(id) else {
       // Answered with id null: a reply carrying the id would resolve the client's original request.
       sendError(.null, .invalidRequest("a request with this id is already in flight", data: ["id": id.json]))
-      return
+      return false
     }
     let task = Task { [self, transport, router] in
       let outcome: Result<JSONValue, any Error>
@@ -166,8 +187,10 @@ final class MCPSession: Sendable {
         outcome = .failure(error)
       }
       finish(id: id, tool: call.spec.name, outcome: outcome)
+      transport.budget.finish(reserved: Self.replyEstimate)
     }
     calls.attach(task, to: id)
+    return true
   }
 
   private func finish(id: RequestID, tool: String, outcome: Result<JSONValue, any Error>) {

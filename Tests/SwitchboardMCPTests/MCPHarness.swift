@@ -9,14 +9,20 @@ import XCTest
 
 /// An `MCPSession` on the engine's `InMemoryTransport`, and the client's side of its pipes.
 final class MCPHarness: @unchecked Sendable {
-  let transport = InMemoryTransport(budget: OutputBudget(limitBytes: 8 << 20, maxRequests: 4096))
+  let transport: InMemoryTransport
   let session: MCPSession
   private let ended = DispatchSemaphore(value: 0)
   private var frames = FrameReader(framing: .lines)
   private var pending: [JSONValue] = []
 
-  /// A session on `router` (by default the service's, on a store that does not exist).
-  init(router: Router = MethodTable.router(for: MCPHarness.service()), drainLimit: Duration = .seconds(10)) {
+  /// A session on `router` (by default the service's, on a store that does not exist), with an
+  /// output budget of `budgetBytes` and `outputCapacity` bytes of pipe between it and the test.
+  init(
+    router: Router = MethodTable.router(for: MCPHarness.service()), drainLimit: Duration = .seconds(10),
+    budgetBytes: Int = 8 << 20, outputCapacity: Int = 64 << 10
+  ) {
+    transport = InMemoryTransport(
+      budget: OutputBudget(limitBytes: budgetBytes, maxRequests: 4096), outputCapacity: outputCapacity)
     session = MCPSession(
       transport: transport, router: router, handshake: Handshake(version: "9.9.9", instructions: "Be careful."),
       logger: Logger(label: "test"))

@@ -153,6 +153,41 @@ final class MCPSessionTests: XCTestCase {
     XCTAssertEqual(cancelled.value, 1)
   }
 
+  func testAClientThatStopsReadingStopsTheReaderWithinTheBudget() {
+    let runs = CancelCounter()
+    var router = Router()
+    // Each call answers about 40 KB (the text content repeats the structured result).
+    router.register(SlowProfilesMethod.self) { _, _ in
+      runs.bump()
+      return ["profiles": .array([.string(String(repeating: "x", count: 20_000))])]
+    }
+    let budget = 1 << 20
+    let mcp = MCPHarness(router: router, budgetBytes: budget, outputCapacity: 16 << 10)
+    mcp.initialize()
+    let requests = 1000
+    let writer = Thread {
+      for i in 1...requests {
+        mcp.request(i, "tools/call", #"{"name":"listProfiles","arguments":{"ms":0}}"#)
+      }
+    }
+    writer.start()
+    // Nobody reads: the session must stop reading instead of queueing every reply.
+    var settled = 0
+    for _ in 0..<100 {
+      Thread.sleep(forTimeInterval: 0.02)
+      XCTAssertLessThanOrEqual(mcp.transport.budget.queuedBytes, 2 * budget)
+      settled = runs.value
+    }
+    XCTAssertLessThan(settled, requests / 2, "the reader went on starting calls")
+    // Reading again lets every call through.
+    var answered = Set<Int>()
+    while answered.count < requests, let frame = mcp.poll(timeout: .seconds(20)) {
+      if case .number(let token)? = frame["id"], let id = Int(token) { answered.insert(id) }
+    }
+    XCTAssertEqual(answered.count, requests)
+    XCTAssertEqual(mcp.finish(), [JSONValue]())
+  }
+
   func testADuplicateIdIsRefusedWithoutTouchingTheRunningCall() {
     let mcp = MCPHarness(router: slowRouter())
     mcp.initialize()

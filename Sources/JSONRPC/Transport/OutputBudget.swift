@@ -37,9 +37,10 @@ public final class OutputBudget: @unchecked Sendable {
     }
   }
 
-  /// Blocks until a request expected to produce `bytes` fits, then reserves them.
+  /// Blocks until a request expected to produce `bytes` fits, then reserves them. A session calls
+  /// this on its reading thread before handling a request, so a full budget stops the reading.
   /// Returns false when the budget was closed (the session is ending).
-  func admit(expecting bytes: Int) -> Bool {
+  public func admit(expecting bytes: Int) -> Bool {
     condition.lock()
     defer { condition.unlock() }
     while !closed {
@@ -56,7 +57,7 @@ public final class OutputBudget: @unchecked Sendable {
   }
 
   /// A request admitted with `bytes` has handed its reply over (or ended).
-  func finish(reserved bytes: Int) {
+  public func finish(reserved bytes: Int) {
     condition.withLock {
       reserved -= bytes
       requests -= 1
@@ -65,7 +66,7 @@ public final class OutputBudget: @unchecked Sendable {
   }
 
   /// Wakes and refuses every waiter (the session is ending or the output failed).
-  func close() {
+  public func close() {
     condition.withLock {
       closed = true
       condition.broadcast()
