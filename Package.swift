@@ -103,6 +103,12 @@ let package = Package(
         "SwitchboardMCP", "Switchboard", "JSON", "JSONRPC", .product(name: "Logging", package: "swift-log"),
       ]
     ),
-    .testTarget(name: "SwitchboardCLITests", dependencies: ["switchboard-cli", "Switchboard", "Telephony", "Vault"]),
+    .testTarget(
+      name: "SwitchboardCLITests",
+      dependencies: [
+        "switchboard-cli", "Switchboard", "Telephony", "Vault", "JSONRPC",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
   ]
 )

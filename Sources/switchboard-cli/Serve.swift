@@ -94,30 +94,15 @@ final class ConnectionBox: @unchecked Sendable {
   }
 }
 
+/// The engine's levels are swift-log's, in the same order (`LogLevelTests` checks the names).
 extension LogLevel {
   init(_ level: Logger.Level) {
-    switch level {
-    case .trace: self = .trace
-    case .debug: self = .debug
-    case .info: self = .info
-    case .notice: self = .notice
-    case .warning: self = .warning
-    case .error: self = .error
-    case .critical: self = .critical
-    }
+    self = LogLevel.allCases[Logger.Level.allCases.firstIndex(of: level)!]
   }
 }
 
 extension Logger.Level {
   init(_ level: LogLevel) {
-    switch level {
-    case .trace: self = .trace
-    case .debug: self = .debug
-    case .info: self = .info
-    case .notice: self = .notice
-    case .warning: self = .warning
-    case .error: self = .error
-    case .critical: self = .critical
-    }
+    self = Logger.Level.allCases[LogLevel.allCases.firstIndex(of: level)!]
   }
 }
