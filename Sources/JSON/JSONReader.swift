@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads JSON selectively: walks objects and arrays in document order, decodes only the members a
 /// caller asks for and skips the rest without building them.
 ///
@@ -133,6 +135,56 @@ public struct JSONReader {
     case UInt8(ascii: "n"): try cursor.expectLiteral("null")
     default: _ = try readOptionalNumber()
     }
+  }
+
+  /// Steps over the next value checking only string boundaries and bracket nesting (keys,
+  /// numbers, literals and string contents inside are not validated): for a quick first pass
+  /// whose findings are hints only, with the real parse of the same bytes still to come (and to
+  /// throw). Strings are stepped over with `memchr`.
+  @inlinable public mutating func skipValueStructurally() throws {
+    guard let first = peek, first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
+      let base = cursor.bytes.baseAddress
+    else {
+      try skipValue()
+      return
+    }
+    let start = cursor.index
+    let count = cursor.bytes.count
+    var index = start
+    var depth = 0
+    while index < count {
+      switch base[index] {
+      case UInt8(ascii: "\""):
+        // The closing quote is the next one not escaped (preceded by an even run of backslashes).
+        var from = index + 1
+        while true {
+          guard let found = memchr(base + from, 0x22, count - from) else {
+            throw JSONParseError("unterminated string", at: index)
+          }
+          let quote = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+          var backslashes = 0
+          while quote - 1 - backslashes > index && base[quote - 1 - backslashes] == UInt8(ascii: "\\") {
+            backslashes += 1
+          }
+          from = quote + 1
+          if backslashes % 2 == 0 { break }
+        }
+        index = from
+        continue
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        depth += 1
+      case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        depth -= 1
+        if depth == 0 {
+          cursor.index = index + 1
+          return
+        }
+      default:
+        break
+      }
+      index += 1
+    }
+    throw JSONParseError("unexpected end of input", at: start)
   }
 
   @inlinable var peek: UInt8? { cursor.index < cursor.bytes.count ? cursor.bytes[cursor.index] : nil }

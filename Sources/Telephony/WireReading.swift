@@ -110,7 +110,7 @@ extension TwilioIncomingNumberPage: WireReadable {
         if key == "incoming_phone_numbers", !reader.isNull {
           try reader.readArray { reader in
             count += 1
-            try reader.skipValue()
+            try reader.skipValueStructurally()
           }
         } else if key == "next_page_uri" {
           next = try reader.readOptionalString()
