@@ -137,6 +137,35 @@ public struct JSONReader {
     }
   }
 
+  /// A reader at the value of the last `"key":` in the rest of the document, found by searching
+  /// back from the end without parsing (a top-level member that follows a large array is found
+  /// at once), or nil. A hint only: the match may be a nested object's member, so what is read
+  /// there must be confirmed by the real parse. (The bytes `"key":` cannot occur inside a string,
+  /// where a quote is always escaped.)
+  public func lastMemberValueHint(named key: StaticString) -> JSONReader? {
+    let bytes = cursor.bytes
+    let name = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+    var end = bytes.count - name.count - 2
+    while end >= cursor.index {
+      defer { end -= 1 }
+      guard bytes[end] == UInt8(ascii: "\""), bytes[end + name.count + 1] == UInt8(ascii: "\"") else { continue }
+      var matches = true
+      for offset in 0..<name.count where bytes[end + 1 + offset] != name[offset] {
+        matches = false
+        break
+      }
+      guard matches else { continue }
+      var reader = self
+      reader.cursor.index = end + name.count + 2
+      reader.cursor.skipWhitespace()
+      guard reader.peek == UInt8(ascii: ":") else { continue }
+      reader.cursor.index += 1
+      reader.cursor.skipWhitespace()
+      return reader
+    }
+    return nil
+  }
+
   /// Steps over the next value checking only string boundaries and bracket nesting (keys,
   /// numbers, literals and string contents inside are not validated): for a quick first pass
   /// whose findings are hints only, with the real parse of the same bytes still to come (and to

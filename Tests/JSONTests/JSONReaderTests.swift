@@ -162,4 +162,23 @@ final class JSONReaderTests: XCTestCase {
       XCTAssertThrowsError(try JSONReader.read(Array(open.utf8)) { try $0.skipValueStructurally() }, open)
     }
   }
+
+  /// The hint finds the last `"key":` from the end, tolerates whitespace, ignores the key's
+  /// name inside a string or as a value, and is nil when there is no such member.
+  func testLastMemberValueHint() throws {
+    func hint(_ text: String) throws -> String?? {
+      try JSONReader.read(Array(text.utf8)) { reader in
+        defer { try? reader.skipValue() }
+        guard var found = reader.lastMemberValueHint(named: "next") else { return .none }
+        return .some(try found.readOptionalString())
+      }
+    }
+    XCTAssertEqual(try hint(#"{"items":[{"a":"b"}],"next":"/p2","x":1}"#), .some("/p2"))
+    XCTAssertEqual(try hint(#"{"next":"/p2","items":[]}"#), .some("/p2"))
+    XCTAssertEqual(try hint(#"{"items":[], "next" :  null }"#), .some(nil))
+    XCTAssertEqual(try hint(#"{"items":[{"next":"/nested"}],"next":"/top"}"#), .some("/top"))
+    XCTAssertEqual(try hint(#"{"items":["\"next\":\"/fake\""],"other":"next"}"#), .none)
+    XCTAssertEqual(try hint(#"{"nextx":"/p","next_":"/q"}"#), .none)
+    XCTAssertEqual(try hint(#"{}"#), .none)
+  }
 }
