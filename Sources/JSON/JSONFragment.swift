@@ -54,6 +54,17 @@ public struct JSONArrayBuilder: Sendable {
     count += 1
   }
 
+  /// Appends an element written straight by `write` (a fast path for a hot element type; it must
+  /// write exactly one compact JSON value, as `JSONBytesEncoder` would encode the element).
+  public mutating func append(writing write: (inout JSONWriter) -> Void) {
+    if count > 0 { bytes.append(UInt8(ascii: ",")) }
+    var writer = JSONWriter(adopting: bytes)
+    bytes = []
+    write(&writer)
+    bytes = writer.takeBytes()
+    count += 1
+  }
+
   /// The array, taking the bytes (the builder is left empty).
   public mutating func finish() -> JSONFragment {
     var taken: [UInt8] = [UInt8(ascii: "[")]

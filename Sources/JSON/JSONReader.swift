@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads JSON selectively: walks objects and arrays in document order, decodes only the members a
 /// caller asks for and skips the rest without building them.
 ///
@@ -133,6 +135,85 @@ public struct JSONReader {
     case UInt8(ascii: "n"): try cursor.expectLiteral("null")
     default: _ = try readOptionalNumber()
     }
+  }
+
+  /// A reader at the value of the last `"key":` in the rest of the document, found by searching
+  /// back from the end without parsing (a top-level member that follows a large array is found
+  /// at once), or nil. A hint only: the match may be a nested object's member, so what is read
+  /// there must be confirmed by the real parse. (The bytes `"key":` cannot occur inside a string,
+  /// where a quote is always escaped.)
+  public func lastMemberValueHint(named key: StaticString) -> JSONReader? {
+    let bytes = cursor.bytes
+    let name = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+    var end = bytes.count - name.count - 2
+    while end >= cursor.index {
+      defer { end -= 1 }
+      guard bytes[end] == UInt8(ascii: "\""), bytes[end + name.count + 1] == UInt8(ascii: "\"") else { continue }
+      var matches = true
+      for offset in 0..<name.count where bytes[end + 1 + offset] != name[offset] {
+        matches = false
+        break
+      }
+      guard matches else { continue }
+      var reader = self
+      reader.cursor.index = end + name.count + 2
+      reader.cursor.skipWhitespace()
+      guard reader.peek == UInt8(ascii: ":") else { continue }
+      reader.cursor.index += 1
+      reader.cursor.skipWhitespace()
+      return reader
+    }
+    return nil
+  }
+
+  /// Steps over the next value checking only string boundaries and bracket nesting (keys,
+  /// numbers, literals and string contents inside are not validated): for a quick first pass
+  /// whose findings are hints only, with the real parse of the same bytes still to come (and to
+  /// throw). Strings are stepped over with `memchr`.
+  @inlinable public mutating func skipValueStructurally() throws {
+    guard let first = peek, first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
+      let base = cursor.bytes.baseAddress
+    else {
+      try skipValue()
+      return
+    }
+    let start = cursor.index
+    let count = cursor.bytes.count
+    var index = start
+    var depth = 0
+    while index < count {
+      switch base[index] {
+      case UInt8(ascii: "\""):
+        // The closing quote is the next one not escaped (preceded by an even run of backslashes).
+        var from = index + 1
+        while true {
+          guard let found = memchr(base + from, 0x22, count - from) else {
+            throw JSONParseError("unterminated string", at: index)
+          }
+          let quote = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+          var backslashes = 0
+          while quote - 1 - backslashes > index && base[quote - 1 - backslashes] == UInt8(ascii: "\\") {
+            backslashes += 1
+          }
+          from = quote + 1
+          if backslashes % 2 == 0 { break }
+        }
+        index = from
+        continue
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        depth += 1
+      case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        depth -= 1
+        if depth == 0 {
+          cursor.index = index + 1
+          return
+        }
+      default:
+        break
+      }
+      index += 1
+    }
+    throw JSONParseError("unexpected end of input", at: start)
   }
 
   @inlinable var peek: UInt8? { cursor.index < cursor.bytes.count ? cursor.bytes[cursor.index] : nil }

@@ -193,44 +193,29 @@ public final class HTTPTransport: Sendable {
     }
   }
 
-  /// Sends `request` once and reads the whole reply, within `policy.requestTimeout`.
+  /// Sends `request` once and reads the whole reply, within `policy.requestTimeout`. The body is
+  /// collected on the event loop (`BodyCollector`): this task is resumed once, with the whole reply.
   private func perform(_ request: HTTPRequest) async throws -> Reply {
     let client = try clients.client(for: request.url, write: !request.method.isRetriableRead)
-    var outgoing = HTTPClientRequest(url: request.url.absoluteString)
-    outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
-    outgoing.headers.reserveCapacity(request.headers.count)
+    var headers = HTTPHeaders()
+    headers.reserveCapacity(request.headers.count)
     for (name, value) in request.headers {
-      outgoing.headers.add(name: name, value: value)
+      headers.add(name: name, value: value)
     }
-    if let body = request.body {
-      outgoing.body = .bytes(ByteBuffer(bytes: body))
-    }
+    let outgoing = try HTTPClient.Request(
+      url: request.url.absoluteString, method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue),
+      headers: headers, body: request.body.map { .byteBuffer(ByteBuffer(bytes: $0)) })
     let limit = policy.requestTimeout
-    let prepared = outgoing
     return try await Self.within(limit) {
-      let response = try await client.execute(prepared, deadline: .now() + TimeAmount(limit))
-      let body = try await Self.collect(response, upTo: Self.maxBodyBytes)
-      return Reply(status: Int(response.status.code), headers: response.headers, body: body)
-    }
-  }
-
-  /// The whole body, in one buffer sized from `Content-Length` when the server sends it (so a
-  /// large page is not copied again and again as the buffer grows); more than `maxBytes` throws
-  /// `NIOTooManyBytesError`, as `collect(upTo:)` does.
-  static func collect(_ response: HTTPClientResponse, upTo maxBytes: Int) async throws -> ByteBuffer {
-    let declared = response.headers.first(name: "content-length").flatMap { Int($0) }
-    if let declared, declared > maxBytes { throw NIOTooManyBytesError(maxBytes: maxBytes) }
-    var body = ByteBuffer()
-    if let declared, declared > 0 { body.reserveCapacity(declared) }
-    for try await var chunk in response.body {
-      guard chunk.readableBytes <= maxBytes - body.readableBytes else { throw NIOTooManyBytesError(maxBytes: maxBytes) }
-      if body.readableBytes == 0 && declared == nil {
-        body = chunk
-      } else {
-        body.writeBuffer(&chunk)
+      let task = client.execute(
+        request: outgoing, delegate: BodyCollector(maxBytes: Self.maxBodyBytes), deadline: .now() + TimeAmount(limit))
+      let collected = try await withTaskCancellationHandler {
+        try await task.futureResult.get()
+      } onCancel: {
+        task.cancel()
       }
+      return Reply(status: collected.status, headers: collected.headers, body: collected.body)
     }
-    return body
   }
 
   /// Runs `operation`, cancelling it and throwing `TransportTimeout` when `limit` passes first.

@@ -98,11 +98,17 @@ extension TwilioCapabilities: WireReadable {
 }
 
 extension TwilioIncomingNumberPage: WireReadable {
-  /// The page in `data`, after `onNext` got its `next_page_uri` from a first quick pass (which
-  /// skips the items unbuilt and counts them), so the next page can be requested while this one
-  /// is parsed.
+  /// The page in `data`, after `onNext` got its `next_page_uri` from a quick look, so the next
+  /// page can be requested while this one is parsed: the members before the items are read (the
+  /// fake puts the envelope first); when the items come first, the last `"next_page_uri":` is
+  /// searched back from the end (Twilio puts it after them); else a first pass skips the items
+  /// unbuilt. What `onNext` gets is a hint: the page's `nextPageURI` comes from the real parse.
   static func read(_ data: Data, onNext: (String?) -> Void) throws -> Self {
     try JSONReader.read(data) { reader in
+      if let next = try? nextPageHint(reader) {
+        onNext(next)
+        return try Self(reading: &reader, expectedCount: TwilioClient.pageSize)
+      }
       var scan = reader
       var count = 0
       var next: String?
@@ -110,7 +116,7 @@ extension TwilioIncomingNumberPage: WireReadable {
         if key == "incoming_phone_numbers", !reader.isNull {
           try reader.readArray { reader in
             count += 1
-            try reader.skipValue()
+            try reader.skipValueStructurally()
           }
         } else if key == "next_page_uri" {
           next = try reader.readOptionalString()
@@ -121,6 +127,29 @@ extension TwilioIncomingNumberPage: WireReadable {
       onNext(next)
       return try Self(reading: &reader, expectedCount: count)
     }
+  }
+
+  /// `next_page_uri` without reading the items, or nil when it cannot be found that way.
+  private static func nextPageHint(_ reader: JSONReader) throws -> String?? {
+    struct Stop: Error {}
+    var scan = reader
+    var found: String??
+    var itemsFirst = false
+    do {
+      try scan.readObject { key, reader in
+        if key == "next_page_uri" {
+          found = .some(try reader.readOptionalString())
+          throw Stop()
+        } else if key == "incoming_phone_numbers" {
+          itemsFirst = true
+          throw Stop()
+        }
+        try reader.skipValue()
+      }
+    } catch is Stop {}
+    if let found { return found }
+    guard itemsFirst, var value = reader.lastMemberValueHint(named: "next_page_uri") else { return nil }
+    return .some(try value.readOptionalString())
   }
 
   init(reading reader: inout JSONReader) throws {

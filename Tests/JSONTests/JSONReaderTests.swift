@@ -122,4 +122,63 @@ final class JSONReaderTests: XCTestCase {
       XCTAssertThrowsError(try JSONReader.read(open) { try $0.skipValue() })
     }
   }
+
+  /// The structural skip (a first pass's hint) lands exactly where `skipValue` does on valid
+  /// JSON, whatever the strings hold (escaped quotes, runs of backslashes, brackets).
+  func testStructuralSkipEndsWhereSkipValueDoes() throws {
+    let values = [
+      #"{}"#, #"[]"#, #"{"a":[1,{"b":"]}"}],"c":null}"#, #"["\\",  "\"", "\\\"]", "x"]"#,
+      #"{"k\"}":"v\\","n":[true,false,-1.5e3],"u":"\u005d"}"#, #"[[[[]]],{"":{}}]"#, #""plain""#, "12",
+      #"{"s":"é📞\u2028"}"#,
+    ]
+    for value in values {
+      let text = Array(("[" + value + ",\"end\"]").utf8)
+      var fast: [String] = []
+      var slow: [String] = []
+      try JSONReader.read(text) { reader in
+        var copy = reader
+        try reader.readArray { reader in
+          if fast.isEmpty {
+            try reader.skipValueStructurally()
+            fast.append("skipped")
+          } else {
+            fast.append(try reader.readString())
+          }
+        }
+        try copy.readArray { reader in
+          if slow.isEmpty {
+            try reader.skipValue()
+            slow.append("skipped")
+          } else {
+            slow.append(try reader.readString())
+          }
+        }
+        reader = copy
+      }
+      XCTAssertEqual(fast, ["skipped", "end"], value)
+      XCTAssertEqual(fast, slow, value)
+    }
+    for open in [#"[{"a":"b"#, #"[{"a":"b\"}"#, #"{"a":[1,2"#] {
+      XCTAssertThrowsError(try JSONReader.read(Array(open.utf8)) { try $0.skipValueStructurally() }, open)
+    }
+  }
+
+  /// The hint finds the last `"key":` from the end, tolerates whitespace, ignores the key's
+  /// name inside a string or as a value, and is nil when there is no such member.
+  func testLastMemberValueHint() throws {
+    func hint(_ text: String) throws -> String?? {
+      try JSONReader.read(Array(text.utf8)) { reader in
+        defer { try? reader.skipValue() }
+        guard var found = reader.lastMemberValueHint(named: "next") else { return .none }
+        return .some(try found.readOptionalString())
+      }
+    }
+    XCTAssertEqual(try hint(#"{"items":[{"a":"b"}],"next":"/p2","x":1}"#), .some("/p2"))
+    XCTAssertEqual(try hint(#"{"next":"/p2","items":[]}"#), .some("/p2"))
+    XCTAssertEqual(try hint(#"{"items":[], "next" :  null }"#), .some(nil))
+    XCTAssertEqual(try hint(#"{"items":[{"next":"/nested"}],"next":"/top"}"#), .some("/top"))
+    XCTAssertEqual(try hint(#"{"items":["\"next\":\"/fake\""],"other":"next"}"#), .none)
+    XCTAssertEqual(try hint(#"{"nextx":"/p","next_":"/q"}"#), .none)
+    XCTAssertEqual(try hint(#"{}"#), .none)
+  }
 }

@@ -48,7 +48,9 @@ final class PartialPageStream: Sendable {
     if context.wantsPartialResults {
       if !page.isEmpty { try context.sendPartialResult(page.map { TwilioNumber($0, vapiId: index[$0.phoneNumber]) }) }
     } else {
-      for number in page { try state.numbers.append(TwilioNumber(number, vapiId: index[number.phoneNumber])) }
+      for number in page {
+        state.numbers.append { TwilioNumber(number, vapiId: index[number.phoneNumber]).write(to: &$0) }
+      }
     }
   }
 }
