@@ -42,7 +42,7 @@ public struct TwilioClient: Sendable {
     onPage: @Sendable ([TwilioIncomingNumber], PageProgress) async throws -> Void = { _, _ in }
   ) async throws -> [TwilioIncomingNumber] {
     var all: [TwilioIncomingNumber] = []
-    try await walkIncomingPhoneNumbers(keep: { all.append(contentsOf: $0) }, onPage: onPage)
+    _ = try await walkIncomingPhoneNumbers(keep: { all.append(contentsOf: $0) }, onPage: onPage)
     return all
   }
 
