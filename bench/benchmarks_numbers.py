@@ -607,7 +607,7 @@ def debug_run(ctx: Context, fx: dict, request: bytes) -> dict:
 
 
 def profile_run(ctx: Context, fx: dict, request: bytes, name: str) -> dict | None:
-    ok, why = perf_profile.available()
+    ok, why = perf_profile.available_for(str(ctx.binary))
     if not ok:
         return {"unavailable": why}
     stdin = ctx.tmp_path(f"{name}.request")
@@ -689,9 +689,10 @@ def list_breakdown(ctx: Context) -> Result:
              "Floor per page ms (curl)", "Wall ms of this run"], rows,
             title="Per-page upstream time from `--log-level debug` (one run each)")
     r.note("The transport logs one line per HTTP attempt; its duration runs from sending the request to having the "
-           "body *decoded* (the event is emitted after `JSONDecoder` ran), so Σ per-page − the floor ≈ the HTTP client's "
-           "overhead over curl plus the JSON decoding. Pages are fetched one after another (each needs the previous "
-           "page's `next_page_uri`).")
+           "body *decoded* (the event is emitted after the page's reader ran), so Σ per-page − the floor ≈ the HTTP "
+           "client's overhead over curl plus the JSON decoding. Pages overlap: the next page is requested as soon as "
+           "the current one shows its locator (`next_page_uri`, or Vapi's page number and pin), one page ahead at "
+           "most, so the per-page times add up to more than the listing's share of the wall time.")
 
     # perf profile
     profiles = {"listTwilio": profile_run(ctx, fx, req(1, "listTwilio", {"profile": TWILIO_ONLY}), "prof-twilio"),
@@ -717,7 +718,7 @@ def list_breakdown(ctx: Context) -> Result:
                 rows, title=f"Where the CPU goes (`perf record -g`, 2 kHz, one run each; "
                             f"{profiles['listTwilio']['samples']:,} and {profiles['listNumbers']['samples']:,} samples)")
         r.note("Each sample is charged to the innermost stack frame that matches a category (e.g. a `swift_release` "
-               "called from `EncodingNode.appendElement` counts as encoding the result). ≈ CPU ms = share × the "
+               "called from `JSONArrayBuilder.append` counts as encoding the result). ≈ CPU ms = share × the "
                "median CPU time of the timed runs. The profiled run is not one of the timed runs.")
         enc = shares["listTwilio"].get(perf_profile.LISTING_RULES[0][0], 0.0)
         if enc > 0.3:

@@ -359,7 +359,7 @@ def vault_throughput(ctx: Context) -> Result:
            "`Server CPUs busy` column shows how much of them the server used.")
 
     # Where the CPU goes in pipelined getCredentialStatus (optional, needs perf)
-    ok, why = perf_profile.available()
+    ok, why = perf_profile.available_for(str(ctx.binary))
     profile = None
     if ok:
         req_file = ctx.tmp_path("status5k.jsonl")

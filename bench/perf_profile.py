@@ -20,7 +20,9 @@ from typing import Sequence
 # category of the innermost frame that matches any rule (so a `swift_release` called from the
 # result encoder counts as "encoding the result").
 LISTING_RULES: list[tuple[str, str]] = [
-    ("encoding the result (Encodable → JSONValue tree, `JSONValueEncoder`)",
+    ("encoding the result (`JSONBytesEncoder`, `JSONArrayBuilder`, the numbers' `write(to:)`; the "
+     "`JSONValueEncoder` tree in older builds)",
+     r"JSONBytesEncoder|BytesEncoder|JSONArrayBuilder|JSONFragment|5write2to|"
      r"JSONValueEncoder|EncodingNode|NodeEncoder|KeyedNodeContainer|UnkeyedNodeContainer|ScalarEncoding"),
     ("writing the reply (JSON text, `JSONWriter`, output)", r"JSONWriter|OutputWriter"),
     ("reading upstream JSON (`JSONReader` and the wire models; Foundation `JSONDecoder` if any)",
@@ -39,10 +41,28 @@ VAULT_RULES: list[tuple[str, str]] = [
     ("SQLite / GRDB", r"GRDB|sqlite3"),
     ("decrypting (AES-GCM, swift-crypto)", r"Crypto|BoringSSL|CCryptoBoring|Sealing"),
     ("credential status / vault logic", r"5Vault|CredentialStatus|GetCredentialStatus|SetCredentials"),
-    ("encoding and writing the reply", r"JSONValueEncoder|EncodingNode|JSONWriter|OutputWriter"),
+    ("encoding and writing the reply",
+     r"JSONBytesEncoder|BytesEncoder|JSONValueEncoder|EncodingNode|JSONWriter|OutputWriter"),
     ("JSON-RPC engine (framing, parsing, dispatch)", r"7JSONRPC"),
     ("process start-up (dynamic loader, runtime init)", r"ld-linux|_dl_|dl_main|_dl_start"),
 ]
+
+
+def available_for(binary: str) -> tuple[bool, str]:
+    """`available()`, and the binary has a symbol table: a stripped build (the README's release
+    command strips) leaves every Switchboard frame nameless, so its profile would say nothing."""
+    ok, why = available()
+    if not ok:
+        return ok, why
+    try:
+        sections = subprocess.run(["readelf", "-S", "--wide", binary], capture_output=True, text=True,
+                                  timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return True, ""
+    if ".symtab" not in sections:
+        return False, ("the binary is stripped (the README's release build is): profile an unstripped build, "
+                       "`swift build -c release --static-swift-stdlib --product switchboard`, passed as `--binary`")
+    return True, ""
 
 
 def available() -> tuple[bool, str]:

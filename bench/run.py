@@ -104,7 +104,7 @@ def render(doc: dict, registered_sections: list[str]) -> str:
         "Reproduce (from the repository root):",
         "",
         "```sh",
-        "swift build -c release --product switchboard",
+        "swift build -c release --static-swift-stdlib -Xlinker -s --product switchboard",
         doc["command"],
         "```",
         "",
@@ -128,6 +128,7 @@ def render(doc: dict, registered_sections: list[str]) -> str:
          "yes (no `libswiftCore.so` in `ldd`)" if m["static_swift_stdlib"]
          else f"no: `ldd` lists {len(m['dynamic_swift_libs'])} Swift libraries, e.g. `libswiftCore.so`"],
         ["Python (harness)", m["python"]],
+        *([["Baseline (`--baseline`)", m["baseline_label"]]] if m.get("baseline_label") else []),
     ])
     lines.append("")
 
@@ -190,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", help=f"switchboard binary (default: {DEFAULT_BINARY.relative_to(ROOT)})")
+    parser.add_argument("--baseline-label", help="what the --baseline build is (e.g. the commit it was built from), "
+                        "printed in the report's Machine table")
     parser.add_argument("--baseline", help="an earlier switchboard build measured beside --binary in the same run "
                         "(spawn → first reply, listTwilio, listNumbers)")
     parser.add_argument("--quick", action="store_true", help="fewer runs, smaller N (a smoke test)")
@@ -233,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         wait_for_quiet(args.wait_idle)
     machine = machine_facts(binary)
     machine["background_cpus_at_start"] = round(background_cores(), 2)
+    if baseline:
+        machine["baseline_label"] = args.baseline_label or f"`{baseline.name}`"
     print(f"switchboard benchmarks: {binary} ({'quick' if args.quick else 'full'} mode), "
           f"{machine['nproc']} CPUs, {machine['cpu_model']}", flush=True)
     entries = []
