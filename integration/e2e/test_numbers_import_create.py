@@ -315,6 +315,10 @@ def test_operations_ledger_records_every_import_and_create(connected, fake):
 
     assert call(connected, "listOperations", {"limit": 2})["operations"] == ops[:2]
     assert call(connected, "listOperations", {"before": ops[1]["id"]})["operations"] == ops[2:]
+    # a cursor is an operation id: 0, negative or not an integer is refused, naming the param
+    for bad in (0, -5, 1.5, "3"):
+        err = error_of(connected, "listOperations", {"before": bad})
+        assert err["code"] == -32602 and err["data"]["field"] == "/before", (bad, err)
     assert call(connected, "listOperations", {"profile": "someone-else"})["operations"] == []
     # listing and verifying change nothing upstream: no ledger rows
     call(connected, "listNumbers")

@@ -7,8 +7,24 @@ enum ListOperations: ServiceMethod {
   struct Params: MethodParams {
     @Param var profile: ProfileName?
     @Param(description: "At most this many (default 100).") var limit: Limit?
-    @Param(schema: .integer(description: "Only operations with a smaller id (paging).", minimum: 1))
-    var before: Int64?
+    @Param var before: Cursor?
+  }
+
+  /// A paging cursor: an operation id (1 or more); only older operations are listed.
+  struct Cursor: ParamValue {
+    static let reason = "must be an operation id (1 or more)"
+    static var schema: JSONSchema {
+      .integer(description: "Only operations with a smaller id (paging).", minimum: 1)
+    }
+    let value: Int64
+
+    static func decodeParam<Key: CodingKey>(_ key: Key, in container: KeyedDecodingContainer<Key>) throws -> Self {
+      let value = try container.decode(Int64.self, forKey: key)
+      guard value >= 1 else {
+        throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: reason)
+      }
+      return Cursor(value: value)
+    }
   }
 
   /// How many operations at most: 1-10,000.
@@ -71,7 +87,7 @@ enum ListOperations: ServiceMethod {
 
   static func handle(_ params: Params, context: RequestContext, service: SwitchboardService) async throws -> Result {
     let records = try service.vault().operations(
-      profile: params.profile.orDefault.value, limit: params.limit?.value ?? 100, before: params.before)
+      profile: params.profile.orDefault.value, limit: params.limit?.value ?? 100, before: params.before?.value)
     return Result(
       operations: records.map {
         .init(
