@@ -2,42 +2,32 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from typing import Any, AsyncIterator, Dict, Mapping, Optional, Sequence
 
 from . import _spawn
+from ._calls import DONE, CallState, route_message
 from ._common import (ProgressEvent, PartialCallback, ProgressCallback, NotificationCallback, choose_tokens,
-                      clean_params, dispatch_progress, encode, notification_message, request_message)
+                      clean_params, encode, notification_message, request_message)
 from ._errors_base import CallTimeout, ServerExitedError, SwitchboardError
 from ._generated_methods import AsyncMethods
-from .errors import error_from
 
-_DONE = object()
 _LINE_LIMIT = 1 << 30
+_NO_LOCK = contextlib.nullcontext()  # everything runs on the event loop
 
 
-class AsyncCall:
+class AsyncCall(CallState):
     """One request in flight on an :class:`AsyncSwitchboard`: ``await call`` (or ``await call.result(timeout)``)
     for the result, ``cancel()`` to send ``$/cancelRequest``, ``async for event in call.events()``."""
 
+    future: "asyncio.Future[Any]"
+
     def __init__(self, client: "AsyncSwitchboard", id: int, method: str, routes: Dict[Any, str],
                  on_progress: Optional[ProgressCallback], on_partial: Optional[PartialCallback], events: bool):
-        self.id = id
-        self.method = method
-        self.future: "asyncio.Future[Any]" = asyncio.get_running_loop().create_future()
-        self._client = client
-        self._routes = routes
-        self._on_progress = on_progress
-        self._on_partial = on_partial
-        self._events: Optional["asyncio.Queue[Any]"] = asyncio.Queue() if events else None
-        self.future.add_done_callback(self._on_done)
-
-    def _on_done(self, future: "asyncio.Future[Any]") -> None:
-        if future.cancelled():  # someone called future.cancel(): tell the server too
-            self._client._send_cancel(self.id)
-            if self._events is not None:
-                self._events.put_nowait(_DONE)
+        super().__init__(client, id, method, routes, on_progress, on_partial,
+                         asyncio.get_running_loop().create_future(), asyncio.Queue() if events else None)
 
     async def result(self, timeout: Optional[float] = None) -> Any:
         """The result; raises the call's error. If the awaiting task is cancelled, or ``timeout`` passes
@@ -63,35 +53,15 @@ class AsyncCall:
             # Nobody may await the late -32800 reply: retrieve it so asyncio does not warn.
             self.future.add_done_callback(lambda f: f.cancelled() or f.exception())
 
-    def done(self) -> bool:
-        return self.future.done()
-
     async def events(self) -> AsyncIterator[ProgressEvent]:
         """Progress and partial results as they arrive; ends when the reply is in."""
         if self._events is None:
             raise SwitchboardError("events() needs request(..., events=True)")
         while True:
             item = await self._events.get()
-            if item is _DONE:
+            if item is DONE:
                 return
             yield item
-
-    def _progress(self, token: Any, value: Any) -> None:
-        kind = self._routes.get(token)
-        if kind is None:
-            return
-        if self._events is not None:
-            self._events.put_nowait(ProgressEvent(kind, value))
-        dispatch_progress(kind, value, self._on_progress, self._on_partial)
-
-    def _finish(self, result: Any = None, error: Optional[BaseException] = None) -> None:
-        if not self.future.done():
-            if error is not None:
-                self.future.set_exception(error)
-            else:
-                self.future.set_result(result)
-        if self._events is not None:
-            self._events.put_nowait(_DONE)
 
 
 class AsyncSwitchboard(AsyncMethods):
@@ -266,28 +236,7 @@ class AsyncSwitchboard(AsyncMethods):
             await self._fail_all()
 
     def _handle(self, message: Any) -> None:
-        if not isinstance(message, dict):
-            return
-        method = message.get("method")
-        if method is not None:
-            params = message.get("params")
-            if method == "$/progress" and isinstance(params, dict):
-                call = self._progress_routes.get(params.get("token"))
-                if call is not None:
-                    call._progress(params.get("token"), params.get("value"))
-                    return
-            if self.on_notification is not None:
-                self.on_notification(method, params)
-            return
-        call = self._pending.pop(message.get("id"), None)  # type: ignore[arg-type]
-        if call is None:
-            return
-        for token in call._routes:
-            self._progress_routes.pop(token, None)
-        if "error" in message:
-            call._finish(error=error_from(message["error"] or {}))
-        else:
-            call._finish(result=message.get("result"))
+        route_message(message, _NO_LOCK, self._pending, self._progress_routes, self.on_notification)
 
     async def _fail_all(self) -> None:
         assert self._proc is not None

@@ -11,17 +11,16 @@ import threading
 from typing import Any, Dict, Iterator, Mapping, Optional, Sequence
 
 from . import _spawn
+from ._calls import DONE, CallState, route_message
 from ._common import (ProgressEvent, PartialCallback, ProgressCallback, NotificationCallback, choose_tokens,
-                      clean_params, dispatch_progress, encode, notification_message, request_message)
+                      clean_params, encode, notification_message, request_message)
 from ._errors_base import CallTimeout, ServerExitedError, SwitchboardError
 from ._generated_methods import SyncMethods
-from .errors import error_from
 
 _READ_SIZE = 1 << 20
-_DONE = object()
 
 
-class Call:
+class Call(CallState):
     """One request in flight (returned by :meth:`Switchboard.request`).
 
     ``result(timeout)`` waits for the reply; ``cancel()`` sends ``$/cancelRequest`` (the call then ends
@@ -29,23 +28,12 @@ class Call:
     ``events()`` iterates the call's :class:`ProgressEvent` values until the reply has arrived.
     ``future`` is a :class:`concurrent.futures.Future`; cancelling it sends ``$/cancelRequest`` as well."""
 
+    future: "concurrent.futures.Future[Any]"
+
     def __init__(self, client: "Switchboard", id: int, method: str, routes: Dict[Any, str],
                  on_progress: Optional[ProgressCallback], on_partial: Optional[PartialCallback], events: bool):
-        self.id = id
-        self.method = method
-        self.future: "concurrent.futures.Future[Any]" = concurrent.futures.Future()
-        self._client = client
-        self._routes = routes
-        self._on_progress = on_progress
-        self._on_partial = on_partial
-        self._events: Optional["queue.Queue[Any]"] = queue.Queue() if events else None
-        self.future.add_done_callback(self._on_done)
-
-    def _on_done(self, future: "concurrent.futures.Future[Any]") -> None:
-        if future.cancelled():  # someone called future.cancel(): tell the server too
-            self._client._send_cancel(self.id)
-            if self._events is not None:
-                self._events.put(_DONE)
+        super().__init__(client, id, method, routes, on_progress, on_partial, concurrent.futures.Future(),
+                         queue.Queue() if events else None)
 
     def result(self, timeout: Optional[float] = None) -> Any:
         """The call's result; raises its error. After ``timeout`` seconds the call is cancelled on the
@@ -61,36 +49,15 @@ class Call:
         if not self.future.done():
             self._client._send_cancel(self.id)
 
-    def done(self) -> bool:
-        return self.future.done()
-
     def events(self) -> Iterator[ProgressEvent]:
         """Progress and partial results as they arrive; ends when the reply is in (then call ``result()``)."""
         if self._events is None:
             raise SwitchboardError("events() needs request(..., events=True)")
         while True:
             item = self._events.get()
-            if item is _DONE:
+            if item is DONE:
                 return
             yield item
-
-    # -- called on the reader thread ------------------------------------------------------------
-    def _progress(self, token: Any, value: Any) -> None:
-        kind = self._routes.get(token)
-        if kind is None:
-            return
-        if self._events is not None:
-            self._events.put(ProgressEvent(kind, value))
-        dispatch_progress(kind, value, self._on_progress, self._on_partial)
-
-    def _finish(self, result: Any = None, error: Optional[BaseException] = None) -> None:
-        if not self.future.done():
-            if error is not None:
-                self.future.set_exception(error)
-            else:
-                self.future.set_result(result)
-        if self._events is not None:
-            self._events.put(_DONE)
 
 
 class Switchboard(SyncMethods):
@@ -261,31 +228,7 @@ class Switchboard(SyncMethods):
             self._fail_all()
 
     def _handle(self, message: Any) -> None:
-        if not isinstance(message, dict):
-            return
-        method = message.get("method")
-        if method is not None:
-            params = message.get("params")
-            if method == "$/progress" and isinstance(params, dict):
-                with self._lock:
-                    call = self._progress_routes.get(params.get("token"))
-                if call is not None:
-                    call._progress(params.get("token"), params.get("value"))
-                    return
-            if self.on_notification is not None:
-                self.on_notification(method, params)
-            return
-        with self._lock:
-            call = self._pending.pop(message.get("id"), None)  # type: ignore[arg-type]
-            if call is not None:
-                for token in call._routes:
-                    self._progress_routes.pop(token, None)
-        if call is None:
-            return
-        if "error" in message:
-            call._finish(error=error_from(message["error"] or {}))
-        else:
-            call._finish(result=message.get("result"))
+        route_message(message, self._lock, self._pending, self._progress_routes, self.on_notification)
 
     def _fail_all(self) -> None:
         try:
